@@ -1,0 +1,32 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, unreachable_pub)]
+
+use pghot_engine::host::VecAlloc;
+use pghot_engine::{Params, Shard};
+
+pub type TestShard = Shard<VecAlloc>;
+
+/// Small parameters: every PFN in one bucket unless `nr_buckets` is changed.
+pub fn small(pool: u32, heap: u32, threshold: u8) -> Params {
+    Params {
+        nr_buckets: 1,
+        pool_capacity: pool,
+        nr_nodes: 4,
+        heap_capacity: heap,
+        freq_threshold: threshold,
+        window_jiffies: 100,
+        prune_windows: 4,
+        max_scan: pool,
+    }
+}
+
+pub fn shard(p: &Params) -> TestShard {
+    let s = Shard::new(p, &VecAlloc).expect("valid params");
+    s.check().unwrap();
+    s
+}
+
+/// PFNs that all fall in bucket `b` of `s`, `n` of them.
+pub fn pfns_in_bucket(s: &TestShard, b: usize, n: usize) -> Vec<u64> {
+    (0u64..).filter(|&p| s.bucket_of(p) == b).take(n).collect()
+}
