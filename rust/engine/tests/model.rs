@@ -391,10 +391,10 @@ fn run(p: Params, start: u64, ops: Vec<Op>) -> pghot_engine::Stats {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 384, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
 
     #[test]
-    fn shard_matches_model(p in params(), start in start(), ops in prop::collection::vec(op(), 1..160)) {
+    fn shard_matches_model(p in params(), start in start(), ops in prop::collection::vec(op(), 1..300)) {
         run(p, start, ops);
     }
 }
