@@ -7,10 +7,13 @@ use kernel::prelude::*;
 
 #[kunit_tests(pghot_report)]
 mod tests {
-    use crate::bindings::{PGHOT_SRC_HINT_FAULT, PGHOT_SRC_NR, PGHOT_SRC_USER};
-    use crate::knob::ENABLED;
+    use crate::bindings::{
+        PGHOT_SRC_HINT_FAULT, PGHOT_SRC_NR, PGHOT_SRC_USER, PGHOT_STAT_IGNORED_INVALID_PFN,
+        PGHOT_STAT_REJECTED,
+    };
+    use crate::knob::{ENABLED, SOURCES};
     use crate::report::{pghot_record_access, record, Recorded};
-    use crate::stats::Stat;
+    use crate::stats;
     use kernel::prelude::*;
 
     /// A PFN far beyond any memory a test guest has.
@@ -18,24 +21,25 @@ mod tests {
 
     #[test]
     fn bad_source_is_refused_and_counted() {
-        let before = Stat::Rejected.read();
+        let before = stats::read(PGHOT_STAT_REJECTED);
         assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_NR, 0), Err(EINVAL));
         assert_eq!(pghot_record_access(0, -1, 1000, 0), EINVAL.to_errno());
-        assert!(Stat::Rejected.read() >= before + 2);
+        assert!(stats::read(PGHOT_STAT_REJECTED) >= before + 2);
     }
 
     #[test]
     fn bad_node_is_refused() {
         assert_eq!(record(BOGUS_PFN, -2, PGHOT_SRC_USER, 0), Err(EINVAL));
         assert_eq!(record(BOGUS_PFN, 1 << 20, PGHOT_SRC_USER, 0), Err(EINVAL));
+        assert_eq!(record(BOGUS_PFN, 64, PGHOT_SRC_USER, 0), Err(EINVAL));
     }
 
     #[test]
     fn invalid_pfn_is_ignored_not_refused() {
-        let before = Stat::IgnoredInvalidPfn.read();
+        let before = stats::read(PGHOT_STAT_IGNORED_INVALID_PFN);
         assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_HINT_FAULT, 0), Ok(Recorded::Ignored));
         assert_eq!(pghot_record_access(BOGUS_PFN as _, -1, PGHOT_SRC_USER, 0), 0);
-        assert!(Stat::IgnoredInvalidPfn.read() >= before + 2);
+        assert!(stats::read(PGHOT_STAT_IGNORED_INVALID_PFN) >= before + 2);
     }
 
     #[test]
@@ -45,6 +49,15 @@ mod tests {
         assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_USER, 0), Err(EAGAIN));
         assert_eq!(ENABLED.set_from(if saved == 0 { b"0" } else { b"1" }), Ok(()));
         assert_eq!(ENABLED.get(), saved);
+    }
+
+    #[test]
+    fn disabled_source_refuses_with_eagain() {
+        let user = &SOURCES[PGHOT_SRC_USER as usize];
+        assert_eq!(user.set_from(b"0"), Ok(()));
+        assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_USER, 0), Err(EAGAIN));
+        assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_HINT_FAULT, 0), Ok(Recorded::Ignored));
+        assert_eq!(user.set_from(b"1"), Ok(()));
     }
 
     #[test]

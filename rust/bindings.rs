@@ -22,21 +22,19 @@ mod generated {
     include!("bindings_generated.rs");
 }
 
-pub(crate) use generated::{pghot_knob, pghot_pfn_class, pghot_stat};
-pub(crate) use generated::{
-    PGHOT_KNOB_ENABLED, PGHOT_KNOB_NR, PGHOT_PFN_INVALID, PGHOT_PFN_LOWER_TIER,
-    PGHOT_PFN_NOT_LRU, PGHOT_PFN_TOPTIER, PGHOT_SRC_NR, PGHOT_STAT_NR,
-};
+// Constants and plain types of the shim header, and the functions whose
+// only wrappers are elsewhere (lock.rs, nodes.rs, kpromoted.rs).
+pub(crate) use generated::*;
 
 /// `NUMA_NO_NODE`: the accessing node is not known.
 pub(crate) const NUMA_NO_NODE: i32 = -1;
 
-/// Adds one to a per-CPU counter. Safe from any context but NMI.
+/// Adds `n` to a per-CPU event counter. Safe from any context but NMI.
 #[inline]
-pub(crate) fn stat_inc(stat: pghot_stat) {
-    // SAFETY: `pghot_stat_inc` takes any value and ignores out-of-range ones;
-    // it only does a per-CPU increment, valid in every context but NMI.
-    unsafe { generated::pghot_stat_inc(stat) }
+pub(crate) fn stat_add(stat: pghot_stat, n: u64) {
+    // SAFETY: `pghot_stat_add` takes any value and ignores out-of-range ones;
+    // it only does a per-CPU add, valid in every context but NMI.
+    unsafe { generated::pghot_stat_add(stat, n) }
 }
 
 /// Sum of a per-CPU counter over all CPUs.
@@ -65,6 +63,82 @@ pub(crate) fn nid_valid(nid: i32) -> bool {
 pub(crate) fn jiffies() -> u64 {
     // SAFETY: reads the `jiffies` variable, always valid.
     unsafe { generated::pghot_jiffies() as u64 }
+}
+
+/// Timer ticks per second.
+pub(crate) fn hz() -> u32 {
+    // SAFETY: returns the compile-time constant `HZ`.
+    unsafe { generated::pghot_hz() }
+}
+
+/// `msecs` in jiffies, rounded up.
+pub(crate) fn msecs_to_jiffies(msecs: u64) -> u64 {
+    kernel::time::msecs_to_jiffies(msecs.min(u64::from(u32::MAX)) as u32) as u64
+}
+
+/// Fires tracepoint `pghot:pghot_hot`. Any context but NMI.
+#[inline]
+pub(crate) fn trace_hot(pfn: u64, nid: u32, freq: u32) {
+    // SAFETY: a tracepoint call; it copies its arguments.
+    unsafe { generated::pghot_trace_hot(pfn as _, nid as i32, freq) }
+}
+
+/// Fires tracepoint `pghot:pghot_migrate_batch`.
+pub(crate) fn trace_migrate_batch(nid: u32, nr_asked: u32, nr_moved: u32) {
+    // SAFETY: a tracepoint call; it copies its arguments.
+    unsafe { generated::pghot_trace_migrate_batch(nid as i32, nr_asked, nr_moved) }
+}
+
+/// Starts kpromoted on the nodes of `mask` and stops it everywhere else.
+/// Sleeps.
+pub(crate) fn kpromoted_sync(mask: u64) -> Result {
+    // SAFETY: process context (sysfs store, module init/exit, hotplug
+    // notifier); the C side serialises start and stop with a mutex.
+    to_result(unsafe { generated::pghot_kpromoted_sync(mask) })
+}
+
+/// Wakes the kpromoted thread of `nid`, if it runs. Any context but NMI.
+#[inline]
+pub(crate) fn kpromoted_wake(nid: u32) {
+    // SAFETY: looks the thread up under RCU and wakes it; any id is fine.
+    unsafe { generated::pghot_kpromoted_wake(nid as i32) }
+}
+
+/// Whether a kpromoted thread serves `nid`.
+pub(crate) fn kpromoted_running(nid: u32) -> bool {
+    // SAFETY: reads an RCU-published pointer without dereferencing it.
+    unsafe { generated::pghot_kpromoted_running(nid as i32) }
+}
+
+/// Isolates and migrates the pages of `pfns` to `nid` in one batch. Sleeps.
+pub(crate) fn promote_batch(pfns: &[kernel::ffi::c_ulong], nid: u32) -> pghot_promote_result {
+    let mut res = pghot_promote_result::default();
+    // SAFETY: `pfns` is valid for `pfns.len()` reads, `res` for a write;
+    // called from a kpromoted thread, which may sleep.
+    unsafe {
+        generated::pghot_promote_batch(pfns.as_ptr(), pfns.len() as u32, nid as i32, &mut res)
+    };
+    res
+}
+
+/// Memory hotplug notifications, which call `state::pghot_memory_changed`.
+pub(crate) struct HotplugNotifier(());
+
+impl HotplugNotifier {
+    pub(crate) fn register() -> Result<Self> {
+        // SAFETY: registers a static notifier block whose callback only
+        // calls `pghot_memory_changed`, which may sleep (process context).
+        to_result(unsafe { generated::pghot_hotplug_register() })?;
+        Ok(HotplugNotifier(()))
+    }
+}
+
+impl Drop for HotplugNotifier {
+    fn drop(&mut self) {
+        // SAFETY: `register` succeeded; unregistering waits for callbacks
+        // in progress (the notifier chain's rwsem).
+        unsafe { generated::pghot_hotplug_unregister() }
+    }
 }
 
 /// `/sys/kernel/mm/pghot` and its `stats/` directory, removed on drop.

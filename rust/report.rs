@@ -8,58 +8,73 @@ use kernel::ffi::{c_int, c_uint, c_ulong};
 use kernel::prelude::*;
 
 use crate::bindings::{self, pghot_access};
+use crate::hotness::NR_SHARDS;
 use crate::knob;
+use crate::nodes;
 use crate::source::Source;
-use crate::stats::{self, Stat};
+use crate::state;
+use crate::stats;
 
 /// What became of a report that was not refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Recorded {
-    /// Counted as an access to a lower-tier page.
-    Taken,
-    /// Deliberately ignored: invalid PFN, top-tier page, or not on the LRU.
+    /// Recorded for a lower-tier page, to be promoted to this node.
+    Taken(u32),
+    /// Deliberately ignored: invalid PFN, top-tier page, not on the LRU, or
+    /// no promotion target.
     Ignored,
 }
 
-/// Checks and records one access. `now` is kept for the hotness engine.
-pub(crate) fn record(pfn: u64, nid: i32, src: u32, _now: u64) -> Result<Recorded> {
+/// Checks and records one access.
+pub(crate) fn record(pfn: u64, nid: i32, src: u32, now: u64) -> Result<Recorded> {
     let Some(source) = Source::from_raw(src) else {
-        Stat::Rejected.inc();
+        stats::inc(bindings::PGHOT_STAT_REJECTED);
         return Err(EINVAL);
     };
-    if !bindings::nid_valid(nid) {
-        Stat::Rejected.inc();
+    if nid >= nodes::MAX_NODES as i32 || !bindings::nid_valid(nid) {
+        stats::inc(bindings::PGHOT_STAT_REJECTED);
         return Err(EINVAL);
     }
-    if knob::ENABLED.get() == 0 {
-        Stat::IgnoredDisabled.inc();
+    if !knob::ENABLED.on() || !source.enabled() {
+        stats::inc(bindings::PGHOT_STAT_IGNORED_DISABLED);
         return Err(EAGAIN);
     }
-    let (class, _page_nid) = bindings::pfn_classify(pfn);
-    match class {
-        bindings::PGHOT_PFN_LOWER_TIER => {
-            stats::inc_source(source.stat());
-            Ok(Recorded::Taken)
-        }
-        bindings::PGHOT_PFN_TOPTIER => {
-            Stat::IgnoredToptier.inc();
-            Ok(Recorded::Ignored)
-        }
-        bindings::PGHOT_PFN_NOT_LRU => {
-            Stat::IgnoredNotLru.inc();
-            Ok(Recorded::Ignored)
-        }
-        _ => {
-            Stat::IgnoredInvalidPfn.inc();
-            Ok(Recorded::Ignored)
+    let (class, page_nid) = bindings::pfn_classify(pfn);
+    let ignored = match class {
+        bindings::PGHOT_PFN_LOWER_TIER => None,
+        bindings::PGHOT_PFN_TOPTIER => Some(bindings::PGHOT_STAT_IGNORED_TOPTIER),
+        bindings::PGHOT_PFN_NOT_LRU => Some(bindings::PGHOT_STAT_IGNORED_NOT_LRU),
+        _ => Some(bindings::PGHOT_STAT_IGNORED_INVALID_PFN),
+    };
+    if let Some(stat) = ignored {
+        stats::inc(stat);
+        return Ok(Recorded::Ignored);
+    }
+    let Some(target) = nodes::target_for(nid, page_nid) else {
+        stats::inc(bindings::PGHOT_STAT_IGNORED_NO_TARGET);
+        return Ok(Recorded::Ignored);
+    };
+    stats::inc(source.stat());
+    if let Some(store) = state::store() {
+        if let Some((outcome, heap_len)) = store.record(pfn, target, now) {
+            if outcome.entered_heap {
+                bindings::trace_hot(pfn, target, knob::FREQ_THRESHOLD.get() as u32);
+                // A shard's heap holds about 1/NR_SHARDS of the node's hot
+                // pages: wake kpromoted once a full batch is likely waiting.
+                let batch = knob::KPROMOTED_BATCH_NR.get() as usize;
+                if heap_len.saturating_mul(NR_SHARDS) >= batch {
+                    bindings::kpromoted_wake(target);
+                }
+            }
         }
     }
+    Ok(Recorded::Taken(target))
 }
 
 /// Reports that `pfn` was accessed from node `nid` at jiffies `now`, as seen
 /// by source `src`. See `include/pghot.h`.
 #[no_mangle]
-pub extern "C" fn pghot_record_access(pfn: c_ulong, nid: c_int, src: c_uint, now: c_ulong) -> c_int {
+pub(crate) extern "C" fn pghot_record_access(pfn: c_ulong, nid: c_int, src: c_uint, now: c_ulong) -> c_int {
     match record(pfn as u64, nid, src, now as u64) {
         Ok(_) => 0,
         Err(e) => e.to_errno(),
@@ -73,16 +88,16 @@ pub extern "C" fn pghot_record_access(pfn: c_ulong, nid: c_int, src: c_uint, now
 ///
 /// `batch` must point to `nr` readable `struct pghot_access`, or `nr` be 0.
 #[no_mangle]
-pub unsafe extern "C" fn pghot_record_accesses(batch: *const pghot_access, nr: c_uint) -> c_int {
+pub(crate) unsafe extern "C" fn pghot_record_accesses(batch: *const pghot_access, nr: c_uint) -> c_int {
     if nr == 0 {
         return 0;
     }
     if batch.is_null() {
-        Stat::Rejected.inc();
+        stats::inc(bindings::PGHOT_STAT_REJECTED);
         return EINVAL.to_errno();
     }
-    if knob::ENABLED.get() == 0 {
-        Stat::IgnoredDisabled.inc();
+    if !knob::ENABLED.on() {
+        stats::inc(bindings::PGHOT_STAT_IGNORED_DISABLED);
         return EAGAIN.to_errno();
     }
     // SAFETY: the caller guarantees `batch` points to `nr` initialised
@@ -98,10 +113,13 @@ pub unsafe extern "C" fn pghot_record_accesses(batch: *const pghot_access, nr: c
 }
 
 /// The NUMA hint fault source: the kernel saw a hint fault on a lower-tier
-/// folio. Returns whether pghot takes over its promotion; it does not until
-/// kpromoted exists, so the kernel still promotes as before.
+/// folio. pghot takes over its promotion when it recorded the access and a
+/// kpromoted thread serves the target; otherwise the kernel promotes as it
+/// does without pghot.
 #[no_mangle]
-pub extern "C" fn pghot_hint_fault(pfn: c_ulong, nid: c_int, now: c_ulong) -> bool {
-    let _ = record(pfn as u64, nid, bindings::PGHOT_SRC_HINT_FAULT, now as u64);
-    false
+pub(crate) extern "C" fn pghot_hint_fault(pfn: c_ulong, nid: c_int, now: c_ulong) -> bool {
+    match record(pfn as u64, nid, bindings::PGHOT_SRC_HINT_FAULT, now as u64) {
+        Ok(Recorded::Taken(target)) => bindings::kpromoted_running(target),
+        _ => false,
+    }
 }

@@ -10,6 +10,7 @@
 #include <linux/memory-tiers.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/numa_access.h>
 #include <linux/percpu.h>
@@ -20,7 +21,7 @@
 /* --- counters ------------------------------------------------------------- */
 
 struct pghot_stats {
-	u64 count[PGHOT_STAT_NR];
+	u64 count[PGHOT_STAT_NR_PERCPU];
 };
 
 static DEFINE_PER_CPU(struct pghot_stats, pghot_stats);
@@ -28,8 +29,14 @@ static DEFINE_PER_CPU(struct pghot_stats, pghot_stats);
 /* this_cpu_inc() is safe against preemption and interrupts, not NMI. */
 void pghot_stat_inc(enum pghot_stat stat)
 {
-	if (likely(stat < PGHOT_STAT_NR))
+	if (likely(stat < PGHOT_STAT_NR_PERCPU))
 		this_cpu_inc(pghot_stats.count[stat]);
+}
+
+void pghot_stat_add(enum pghot_stat stat, u64 n)
+{
+	if (likely(stat < PGHOT_STAT_NR_PERCPU))
+		this_cpu_add(pghot_stats.count[stat], n);
 }
 
 u64 pghot_stat_read(enum pghot_stat stat)
@@ -37,7 +44,7 @@ u64 pghot_stat_read(enum pghot_stat stat)
 	u64 sum = 0;
 	int cpu;
 
-	if (stat >= PGHOT_STAT_NR)
+	if (stat >= PGHOT_STAT_NR_PERCPU)
 		return 0;
 	for_each_possible_cpu(cpu)
 		sum += per_cpu(pghot_stats.count[stat], cpu);
@@ -55,11 +62,44 @@ static const char *const pghot_stat_names[PGHOT_STAT_NR] = {
 	[PGHOT_STAT_IGNORED_TOPTIER] = "ignored_toptier",
 	[PGHOT_STAT_IGNORED_NOT_LRU] = "ignored_not_lru",
 	[PGHOT_STAT_IGNORED_DISABLED] = "ignored_disabled",
+	[PGHOT_STAT_IGNORED_NO_TARGET] = "ignored_no_target",
 	[PGHOT_STAT_REJECTED] = "rejected",
+	[PGHOT_STAT_PROMOTE_CANDIDATES] = "promote_candidates",
+	[PGHOT_STAT_PROMOTED] = "promoted",
+	[PGHOT_STAT_RATE_LIMITED] = "rate_limited",
+	[PGHOT_STAT_FAIL_INVALID] = "fail_invalid",
+	[PGHOT_STAT_FAIL_TOPTIER] = "fail_already_toptier",
+	[PGHOT_STAT_FAIL_NOT_LRU] = "fail_not_lru",
+	[PGHOT_STAT_FAIL_ISOLATED] = "fail_isolated_elsewhere",
+	[PGHOT_STAT_FAIL_PINNED] = "fail_pinned",
+	[PGHOT_STAT_FAIL_SHARED] = "fail_shared_file",
+	[PGHOT_STAT_FAIL_NO_SPACE] = "fail_no_space",
+	[PGHOT_STAT_FAIL_MIGRATE] = "fail_migrate",
+	[PGHOT_STAT_BATCHES] = "batches",
+	[PGHOT_STAT_RECORDS] = "records",
+	[PGHOT_STAT_RECORDS_CREATED] = "records_created",
+	[PGHOT_STAT_RECORDS_REPLACED] = "records_replaced",
+	[PGHOT_STAT_RECORDS_PRUNED] = "records_pruned",
+	[PGHOT_STAT_RECORDS_DROPPED] = "records_dropped",
+	[PGHOT_STAT_TURNED_HOT] = "turned_hot",
+	[PGHOT_STAT_HEAP_INSERTED] = "heap_inserted",
+	[PGHOT_STAT_HEAP_FULL] = "heap_full",
 };
 
 static const char *const pghot_knob_names[PGHOT_KNOB_NR] = {
 	[PGHOT_KNOB_ENABLED] = "enabled",
+	[PGHOT_KNOB_SOURCE_HINT_FAULT] = "source_hint_fault",
+	[PGHOT_KNOB_SOURCE_PGTABLE_SCAN] = "source_pgtable_scan",
+	[PGHOT_KNOB_SOURCE_IBS] = "source_ibs",
+	[PGHOT_KNOB_SOURCE_PEBS] = "source_pebs",
+	[PGHOT_KNOB_SOURCE_CHMU] = "source_chmu",
+	[PGHOT_KNOB_SOURCE_USER] = "source_user",
+	[PGHOT_KNOB_FREQ_THRESHOLD] = "freq_threshold",
+	[PGHOT_KNOB_FREQ_WINDOW_MS] = "freq_window_ms",
+	[PGHOT_KNOB_PROMOTE_RATE_LIMIT_MBPS] = "promote_rate_limit_MBps",
+	[PGHOT_KNOB_KPROMOTED_SLEEP_MS] = "kpromoted_sleep_ms",
+	[PGHOT_KNOB_KPROMOTED_BATCH_NR] = "kpromoted_batch_nr",
+	[PGHOT_KNOB_POOL_SIZE] = "pool_size",
 };
 
 /* --- PFNs and nodes --------------------------------------------------------- */
@@ -94,6 +134,26 @@ unsigned long pghot_jiffies(void)
 	return jiffies;
 }
 
+/* --- interrupt-safe spinlocks for rust/lock.rs ----------------------------- */
+
+unsigned long pghot_spin_lock_irqsave(void *lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave((spinlock_t *)lock, flags);
+	return flags;
+}
+
+bool pghot_spin_trylock_irqsave(void *lock, unsigned long *flags)
+{
+	return spin_trylock_irqsave((spinlock_t *)lock, *flags);
+}
+
+void pghot_spin_unlock_irqrestore(void *lock, unsigned long flags)
+{
+	spin_unlock_irqrestore((spinlock_t *)lock, flags);
+}
+
 /* --- sysfs: /sys/kernel/mm/pghot ------------------------------------------- */
 
 struct pghot_attr {
@@ -109,18 +169,21 @@ static ssize_t pghot_knob_attr_show(struct kobject *kobj,
 	return pghot_knob_show(to_pghot_attr(attr)->id, buf);
 }
 
+/* Writers are serialised, so a knob and what it drives (threads) agree. */
+static DEFINE_MUTEX(pghot_knob_mutex);
+
 static ssize_t pghot_knob_attr_store(struct kobject *kobj,
 				     struct kobj_attribute *attr,
 				     const char *buf, size_t count)
 {
+	guard(mutex)(&pghot_knob_mutex);
 	return pghot_knob_store(to_pghot_attr(attr)->id, buf, count);
 }
 
 static ssize_t pghot_stat_attr_show(struct kobject *kobj,
 				    struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n",
-			  pghot_stat_read(to_pghot_attr(attr)->id));
+	return pghot_stat_show(to_pghot_attr(attr)->id, buf);
 }
 
 static struct pghot_attr pghot_knob_attrs[PGHOT_KNOB_NR];
@@ -147,9 +210,10 @@ static void pghot_attrs_fill(void)
 
 		sysfs_attr_init(&a->kattr.attr);
 		a->kattr.attr.name = pghot_knob_names[i];
-		a->kattr.attr.mode = 0644;
+		a->kattr.attr.mode = i == PGHOT_KNOB_POOL_SIZE ? 0444 : 0644;
 		a->kattr.show = pghot_knob_attr_show;
-		a->kattr.store = pghot_knob_attr_store;
+		if (i != PGHOT_KNOB_POOL_SIZE)
+			a->kattr.store = pghot_knob_attr_store;
 		a->id = i;
 		pghot_knob_attr_ptrs[i] = &a->kattr.attr;
 	}

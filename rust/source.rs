@@ -29,6 +29,12 @@ impl Source {
         })
     }
 
+    /// Whether the source's switch (`source_<name>`) is on.
+    #[inline]
+    pub(crate) fn enabled(self) -> bool {
+        crate::knob::SOURCES[self as usize].on()
+    }
+
     /// The counter of accesses recorded from this source.
     pub(crate) fn stat(self) -> pghot_stat {
         match self {

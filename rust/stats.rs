@@ -1,55 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Event counters. The storage is per-CPU in the C shim (Rust has no per-CPU
-//! abstraction yet); this file gives them names on the Rust side.
+//! Counters under `/sys/kernel/mm/pghot/stats/`. Event counts are per-CPU in
+//! the C shim (Rust has no per-CPU abstraction yet); the record and heap
+//! counters are the hotness engine's own, summed over shards when read.
 
 use crate::bindings::{self, pghot_stat};
+use crate::knob;
+use crate::state;
 
-/// An event pghot counts; one file under `/sys/kernel/mm/pghot/stats/`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Stat {
-    /// A report for a PFN with no online page.
-    IgnoredInvalidPfn,
-    /// A report for a page already in the top tier.
-    IgnoredToptier,
-    /// A report for a page that is not on an LRU list.
-    IgnoredNotLru,
-    /// A report while pghot is disabled.
-    IgnoredDisabled,
-    /// A report with a bad source or node.
-    Rejected,
-}
-
-impl Stat {
-    fn raw(self) -> pghot_stat {
-        match self {
-            Stat::IgnoredInvalidPfn => bindings::PGHOT_STAT_IGNORED_INVALID_PFN,
-            Stat::IgnoredToptier => bindings::PGHOT_STAT_IGNORED_TOPTIER,
-            Stat::IgnoredNotLru => bindings::PGHOT_STAT_IGNORED_NOT_LRU,
-            Stat::IgnoredDisabled => bindings::PGHOT_STAT_IGNORED_DISABLED,
-            Stat::Rejected => bindings::PGHOT_STAT_REJECTED,
-        }
-    }
-
-    /// Counts one event.
-    #[inline]
-    pub(crate) fn inc(self) {
-        bindings::stat_inc(self.raw());
-    }
-
-    /// The total so far, summed over CPUs.
-    pub(crate) fn read(self) -> u64 {
-        bindings::stat_read(self.raw())
-    }
-}
-
-/// Counts one access recorded from `raw`, a per-source counter.
+/// Adds one to the per-CPU event counter `stat`. Any context but NMI.
 #[inline]
-pub(crate) fn inc_source(raw: pghot_stat) {
-    bindings::stat_inc(raw);
+pub(crate) fn inc(stat: pghot_stat) {
+    bindings::stat_add(stat, 1);
 }
 
-/// Accesses recorded from the source counted in `raw`.
-pub(crate) fn read_source(raw: pghot_stat) -> u64 {
-    bindings::stat_read(raw)
+/// Adds `n` to the per-CPU event counter `stat`. Any context but NMI.
+#[inline]
+pub(crate) fn add(stat: pghot_stat, n: u64) {
+    if n != 0 {
+        bindings::stat_add(stat, n);
+    }
+}
+
+/// The current value of any counter.
+pub(crate) fn read(stat: pghot_stat) -> u64 {
+    if stat < bindings::PGHOT_STAT_NR_PERCPU {
+        return bindings::stat_read(stat);
+    }
+    let Some(store) = state::store() else {
+        return 0;
+    };
+    let (s, len) = store.stats();
+    match stat {
+        bindings::PGHOT_STAT_RECORDS => len as u64,
+        bindings::PGHOT_STAT_RECORDS_CREATED => s.created,
+        bindings::PGHOT_STAT_RECORDS_REPLACED => s.replaced,
+        bindings::PGHOT_STAT_RECORDS_PRUNED => s.pruned,
+        bindings::PGHOT_STAT_RECORDS_DROPPED => s.dropped,
+        bindings::PGHOT_STAT_TURNED_HOT => s.turned_hot,
+        bindings::PGHOT_STAT_HEAP_INSERTED => s.heap_inserted,
+        bindings::PGHOT_STAT_HEAP_FULL => s.heap_full,
+        _ => 0,
+    }
+}
+
+/// sysfs show for counter `stat`.
+///
+/// # Safety
+///
+/// `buf` must be a sysfs show buffer of `PAGE_SIZE` bytes.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn pghot_stat_show(stat: pghot_stat, buf: *mut u8) -> isize {
+    // SAFETY: the caller guarantees `buf` is a PAGE_SIZE sysfs buffer.
+    let out = unsafe { knob::sysfs_buf(buf) };
+    knob::format_u64(read(stat), out) as isize
 }

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The hotness store inside the kernel: the engine's shards, each behind its
+//! own interrupt-safe spinlock, and the promotion policy (rate limit and
+//! dynamic threshold) that only kpromoted uses.
+//!
+//! Locking: a report locks exactly one shard, chosen by a hash of the PFN,
+//! with interrupts off (reports come from hard-IRQ context too), so reports
+//! on different PFNs rarely meet on a lock and never on a global one.
+//! kpromoted locks one shard at a time to take candidates or prune. The
+//! policy sits behind a mutex of its own, taken only by kpromoted threads
+//! and knob writes, never on the report path. No lock nests in another.
+
+use core::pin::Pin;
+
+use kernel::alloc::KVVec;
+use kernel::prelude::*;
+use kernel::sync::{new_mutex, Mutex};
+
+use crate::engine::{self, shard_of, Alloc, Candidate, Outcome, Params, Shard, Stats};
+use crate::engine::{RateLimiter, ThresholdTuner, TunerParams};
+use crate::lock::SpinLockIrq;
+
+/// Shards of the store. A power of two well above the CPU count of the
+/// machines pghot targets keeps lock contention between reporters low.
+pub(crate) const NR_SHARDS: usize = 16;
+
+/// The engine's storage, from the kernel allocator (vmalloc for big pools).
+pub(crate) struct KernelAlloc;
+
+impl Alloc for KernelAlloc {
+    type Buf<T: Copy> = KVVec<T>;
+
+    fn alloc<T: Copy>(&self, n: usize, init: T) -> Result<KVVec<T>, engine::AllocError> {
+        KVVec::from_elem(init, n, GFP_KERNEL).map_err(|_| engine::AllocError)
+    }
+}
+
+/// Maps engine construction errors to errnos.
+pub(crate) fn errno(e: engine::Error) -> Error {
+    match e {
+        engine::Error::NoMemory => ENOMEM,
+        engine::Error::Invalid(_) => EINVAL,
+    }
+}
+
+/// Rate limiter and threshold tuner, shared by the kpromoted threads.
+pub(crate) struct Policy {
+    pub(crate) limiter: RateLimiter<KernelAlloc>,
+    pub(crate) tuner: ThresholdTuner<KernelAlloc>,
+}
+
+/// The store of per-PFN hotness.
+#[pin_data]
+pub(crate) struct Store {
+    #[pin]
+    shards: [SpinLockIrq<Option<Shard<KernelAlloc>>>; NR_SHARDS],
+    #[pin]
+    pub(crate) policy: Mutex<Policy>,
+}
+
+impl Store {
+    /// Allocates every shard and the policy up front; nothing allocates later.
+    pub(crate) fn new(
+        params: &Params,
+        rate_mbps: u64,
+        tuner: TunerParams,
+    ) -> Result<Pin<KBox<Self>>> {
+        let mut built = KVec::with_capacity(NR_SHARDS, GFP_KERNEL)?;
+        for _ in 0..NR_SHARDS {
+            built.push(Shard::new(params, &KernelAlloc).map_err(errno)?, GFP_KERNEL)?;
+        }
+        let policy = Policy {
+            limiter: RateLimiter::new(params.nr_nodes, rate_mbps, &KernelAlloc).map_err(errno)?,
+            tuner: ThresholdTuner::new(params.nr_nodes, tuner, &KernelAlloc).map_err(errno)?,
+        };
+        let mut shards = built.into_iter();
+        let store = KBox::pin_init(
+            pin_init!(Store {
+                shards <- pin_init::pin_init_array_from_fn(|_| {
+                    SpinLockIrq::new(shards.next(), c"pghot_shard", kernel::static_lock_class!())
+                }),
+                policy <- new_mutex!(policy, "pghot_policy"),
+            }),
+            GFP_KERNEL,
+        )?;
+        Ok(store)
+    }
+
+    /// Records one access to `pfn` for target node `nid`. Interrupt-safe,
+    /// allocation-free. Also returns the heap length of `nid` in the shard,
+    /// for the caller's decision to wake kpromoted.
+    #[inline]
+    pub(crate) fn record(&self, pfn: u64, nid: u32, now: u64) -> Option<(Outcome, usize)> {
+        let mut guard = self.shards[shard_of(pfn, NR_SHARDS)].lock();
+        let shard = Option::as_mut(&mut *guard)?;
+        let outcome = shard.record_access(pfn, nid, now);
+        Some((outcome, shard.heap_len(nid)))
+    }
+
+    /// Takes up to `out.len()` of the hottest candidates for node `nid`,
+    /// fairly from every shard (PFNs hash evenly over shards).
+    pub(crate) fn take_hottest(&self, nid: u32, now: u64, out: &mut [Candidate]) -> usize {
+        let mut taken = 0;
+        // Two rounds: an even share first, then whatever shards still hold.
+        for round in 0..2 {
+            for s in self.shards.iter() {
+                if taken >= out.len() {
+                    return taken;
+                }
+                let room = out.len() - taken;
+                let want = if round == 0 { room.min(out.len().div_ceil(NR_SHARDS)) } else { room };
+                let mut guard = s.lock();
+                if let Some(shard) = Option::as_mut(&mut *guard) {
+                    taken += shard.take_hottest(nid, now, &mut out[taken..taken + want]);
+                }
+            }
+        }
+        taken
+    }
+
+    /// Forgets `pfn` (promoted, or no longer promotable).
+    pub(crate) fn remove(&self, pfn: u64) {
+        let mut guard = self.shards[shard_of(pfn, NR_SHARDS)].lock();
+        if let Some(shard) = Option::as_mut(&mut *guard) {
+            shard.remove(pfn);
+        }
+    }
+
+    /// Prunes idle records, visiting at most `budget` slots per shard.
+    pub(crate) fn prune(&self, now: u64, budget: u32) {
+        for s in self.shards.iter() {
+            if let Some(shard) = Option::as_mut(&mut *s.lock()) {
+                shard.prune(now, budget);
+            }
+        }
+    }
+
+    /// Sets the hotness threshold of `nid` in every shard.
+    pub(crate) fn set_threshold(&self, nid: u32, threshold: u8) {
+        for s in self.shards.iter() {
+            if let Some(shard) = Option::as_mut(&mut *s.lock()) {
+                let _ = shard.set_threshold(nid, threshold);
+            }
+        }
+    }
+
+    /// Sets the window length in every shard.
+    pub(crate) fn set_window(&self, window_jiffies: u64) -> Result {
+        for s in self.shards.iter() {
+            if let Some(shard) = Option::as_mut(&mut *s.lock()) {
+                shard.set_window(window_jiffies).map_err(errno)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sum of the engine counters over shards, and the number of records.
+    pub(crate) fn stats(&self) -> (Stats, usize) {
+        let mut sum = Stats::default();
+        let mut len = 0;
+        for s in self.shards.iter() {
+            if let Some(shard) = Option::as_ref(&*s.lock()) {
+                let st = shard.stats();
+                sum.created = sum.created.wrapping_add(st.created);
+                sum.replaced = sum.replaced.wrapping_add(st.replaced);
+                sum.pruned = sum.pruned.wrapping_add(st.pruned);
+                sum.dropped = sum.dropped.wrapping_add(st.dropped);
+                sum.turned_hot = sum.turned_hot.wrapping_add(st.turned_hot);
+                sum.heap_inserted = sum.heap_inserted.wrapping_add(st.heap_inserted);
+                sum.heap_full = sum.heap_full.wrapping_add(st.heap_full);
+                len += shard.len();
+            }
+        }
+        (sum, len)
+    }
+
+    /// Visits the hottest records of node `nid`, shard by shard, with a
+    /// shard's lock held during its visit (for debugfs).
+    pub(crate) fn for_each_hot(&self, nid: u32, max_per_shard: usize, mut f: impl FnMut(Candidate)) {
+        for s in self.shards.iter() {
+            if let Some(shard) = Option::as_ref(&*s.lock()) {
+                shard.hottest(nid).take(max_per_shard).for_each(&mut f);
+            }
+        }
+    }
+}
+
+/// Store parameters for `per_shard` records per shard and `nr_nodes` node
+/// ids. The window is built at its longest, so that the engine's time
+/// resolution serves every `freq_window_ms` the knob accepts; the real
+/// window is set right after.
+pub(crate) fn params(per_shard: u32, nr_nodes: u32) -> Result<Params> {
+    let hz = crate::bindings::hz();
+    let mut p = Params::with_capacity(per_shard, nr_nodes.max(1), hz);
+    p.freq_threshold = crate::knob::FREQ_THRESHOLD.get() as u8;
+    let (_, longest_ms) = crate::knob::FREQ_WINDOW_MS.range();
+    p.window_jiffies = crate::bindings::msecs_to_jiffies(longest_ms);
+    // Each shard's heaps hold its share of a few batches.
+    p.heap_capacity = (per_shard / 4).clamp(16, 4096);
+    p.memory_bytes().ok_or(ENOMEM)?;
+    Ok(p)
+}
+
+/// Tuner settings: adjust every two seconds by one step, between 1 and 15,
+/// starting from `initial`.
+pub(crate) fn tuner_params(initial: u8) -> TunerParams {
+    TunerParams {
+        period_jiffies: 2 * u64::from(crate::bindings::hz()),
+        min: 1,
+        max: 15,
+        step: 1,
+        initial,
+    }
+}
+
+impl Policy {
+    /// Restarts the dynamic threshold from `threshold` (a `freq_threshold`
+    /// write). Allocates; process context only.
+    pub(crate) fn reset_threshold(&mut self, threshold: u8) -> Result {
+        let nr = crate::nodes::nr_nodes().max(1);
+        self.tuner =
+            ThresholdTuner::new(nr, tuner_params(threshold), &KernelAlloc).map_err(errno)?;
+        Ok(())
+    }
+}

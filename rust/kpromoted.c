@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lifetime of the kpromoted threads: one per top-tier node with memory,
+ * bound to the node's CPUs when it has some, unbound otherwise. The kernel
+ * crate has no kthread abstraction; what a thread does in each pass is
+ * decided in Rust (pghot_kpromoted_pass()).
+ *
+ * Wakers on the report path find a thread under RCU; stopping a thread
+ * unpublishes it and waits for a grace period before kthread_stop(), so no
+ * waker can touch a task that is gone.
+ */
+
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/memory.h>
+#include <linux/memory-tiers.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/topology.h>
+
+#include "../include/pghot_shim.h"
+
+static struct task_struct __rcu *pghot_kpromoted[MAX_NUMNODES];
+static DEFINE_MUTEX(pghot_kpromoted_mutex);
+
+static int pghot_kpromoted_fn(void *arg)
+{
+	int nid = (long)arg;
+
+	while (!kthread_should_stop()) {
+		unsigned int sleep_ms = pghot_kpromoted_pass(nid);
+
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop()) {
+			__set_current_state(TASK_RUNNING);
+			break;
+		}
+		schedule_timeout(msecs_to_jiffies(sleep_ms));
+	}
+	return 0;
+}
+
+int pghot_kpromoted_start(int nid)
+{
+	struct task_struct *task;
+
+	if (nid < 0 || nid >= MAX_NUMNODES)
+		return -EINVAL;
+
+	guard(mutex)(&pghot_kpromoted_mutex);
+	if (rcu_access_pointer(pghot_kpromoted[nid]))
+		return 0;
+
+	task = kthread_create_on_node(pghot_kpromoted_fn, (void *)(long)nid,
+				      nid, "kpromoted%d", nid);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	/* A node without CPUs (HBM, CXL) leaves its thread unbound. */
+	if (!cpumask_empty(cpumask_of_node(nid)))
+		set_cpus_allowed_ptr(task, cpumask_of_node(nid));
+	rcu_assign_pointer(pghot_kpromoted[nid], task);
+	wake_up_process(task);
+	return 0;
+}
+
+void pghot_kpromoted_stop(int nid)
+{
+	struct task_struct *task;
+
+	if (nid < 0 || nid >= MAX_NUMNODES)
+		return;
+
+	guard(mutex)(&pghot_kpromoted_mutex);
+	task = rcu_replace_pointer(pghot_kpromoted[nid], NULL,
+				   lockdep_is_held(&pghot_kpromoted_mutex));
+	if (!task)
+		return;
+	synchronize_rcu();
+	/* Waits for the pass in progress; its batch is migrated or put back. */
+	kthread_stop(task);
+}
+
+void pghot_kpromoted_wake(int nid)
+{
+	struct task_struct *task;
+
+	if (nid < 0 || nid >= MAX_NUMNODES)
+		return;
+	rcu_read_lock();
+	task = rcu_dereference(pghot_kpromoted[nid]);
+	if (task)
+		wake_up_process(task);
+	rcu_read_unlock();
+}
+
+int pghot_kpromoted_sync(u64 mask)
+{
+	int nid, err = 0;
+
+	for (nid = 0; nid < min_t(int, nr_node_ids, 64); nid++) {
+		if (mask & BIT_ULL(nid)) {
+			int ret = pghot_kpromoted_start(nid);
+
+			if (ret && !err)
+				err = ret;
+		} else {
+			pghot_kpromoted_stop(nid);
+		}
+	}
+	/* Threads for nodes beyond the mask's reach never start. */
+	return err;
+}
+
+bool pghot_kpromoted_running(int nid)
+{
+	if (nid < 0 || nid >= MAX_NUMNODES)
+		return false;
+	return rcu_access_pointer(pghot_kpromoted[nid]) != NULL;
+}
+
+/* --- memory hotplug -------------------------------------------------------- */
+
+static int pghot_memory_callback(struct notifier_block *nb,
+				 unsigned long action, void *arg)
+{
+	if (action == MEM_ONLINE || action == MEM_OFFLINE)
+		pghot_memory_changed();
+	return NOTIFY_OK;
+}
+
+/* Below memory tiering's own callback, so tiers are updated first. */
+static struct notifier_block pghot_memory_nb = {
+	.notifier_call = pghot_memory_callback,
+	.priority = 0,
+};
+
+int pghot_hotplug_register(void)
+{
+	return register_memory_notifier(&pghot_memory_nb);
+}
+
+void pghot_hotplug_unregister(void)
+{
+	unregister_memory_notifier(&pghot_memory_nb);
+}
+
+unsigned int pghot_hz(void)
+{
+	return HZ;
+}
+
+/* --- node facts ------------------------------------------------------------ */
+
+unsigned int pghot_nr_node_ids(void)
+{
+	return nr_node_ids;
+}
+
+/* Online, with memory, and in the top tier: a promotion target. */
+bool pghot_node_is_target(int nid)
+{
+	return nid >= 0 && nid < nr_node_ids && node_state(nid, N_MEMORY) &&
+	       node_is_toptier(nid);
+}
+
+bool pghot_node_has_cpus(int nid)
+{
+	return nid >= 0 && nid < nr_node_ids &&
+	       !cpumask_empty(cpumask_of_node(nid));
+}
+
+int pghot_node_distance(int from, int to)
+{
+	return node_distance(from, to);
+}
