@@ -4,7 +4,8 @@
  * the outcome, so that shell checks can assert the errno of a rejected
  * sysfs store.
  *
- *   sysfs-write PATH STRING      write STRING as is (no newline added)
+ *   sysfs-write [--] PATH STRING write STRING as is (no newline added);
+ *                                use -- when STRING may start with "-"
  *   sysfs-write -n PATH STRING   append a newline
  *   sysfs-write -r N -c C PATH   write N copies of the character C
  *   sysfs-write -e PATH          a zero-length write
