@@ -118,12 +118,13 @@ static int online_max_node(void)
 
 		while (*p) {
 			char *end;
-			long v = strtol(p, &end, 10);
+			long v;
 
-			if (end == p) {
+			if (*p < '0' || *p > '9') {	/* '-', ',', '\n' */
 				p++;
 				continue;
 			}
+			v = strtol(p, &end, 10);
 			if (v > max && v < MAX_NODES)
 				max = (int)v;
 			p = end;
