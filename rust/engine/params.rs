@@ -1,6 +1,7 @@
 //! Construction parameters of a shard, their limits, and derived values.
 
 use super::clock::{MAX_HORIZON_TICKS, MAX_SHIFT};
+use super::heap::Slot;
 use super::record::{Record, FREQ_MAX, MAX_NODES};
 use super::storage::AllocError;
 
@@ -127,7 +128,7 @@ impl Params {
         let buckets = (self.nr_buckets as usize).checked_mul(4)?;
         let heaps = (self.nr_nodes as usize)
             .checked_mul(self.heap_capacity as usize)?
-            .checked_mul(4)?;
+            .checked_mul(core::mem::size_of::<Slot>())?;
         // Heap lengths (u32) and thresholds (u8), one each per node.
         let per_node = (self.nr_nodes as usize).checked_mul(5)?;
         pool.checked_add(buckets)?.checked_add(heaps)?.checked_add(per_node)

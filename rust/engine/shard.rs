@@ -6,9 +6,9 @@
 //! shards, each behind its own irq-safe spinlock, and routes a PFN to
 //! `shard_of(pfn, S)`; see `Documentation/engine.md`.
 
-use super::clock::{before, later, Clock, SWEEP_TICKS, TIME_RANGE};
+use super::clock::{before, Clock, SWEEP_TICKS, TIME_RANGE};
 use super::hash::{bucket_of, hash_pfn};
-use super::heap::{self, Keyed};
+use super::heap::{self, Positions, Slot};
 use super::params::{Derived, Error, Params};
 use super::record::{Hotness, Record, FREQ_MAX, NIL, NOT_IN_HEAP};
 use super::stats::Stats;
@@ -76,27 +76,21 @@ impl RecordInfo {
     }
 }
 
-/// Heap order over pool records: more accesses first, then the more recent
-/// last access. Consistent because all live stamps lie within half the
-/// time field's range (see `Shard::advance`).
-impl Keyed for [Record] {
-    fn hotter(&self, a: u32, b: u32) -> bool {
-        let (a, b) = (self[a as usize].hot, self[b as usize].hot);
-        a.freq() > b.freq() || (a.freq() == b.freq() && later(a.time(), b.time()))
-    }
-
+/// Heap members are pool records; each knows its heap position.
+impl Positions for [Record] {
     fn set_pos(&mut self, item: u32, pos: u32) {
         self[item as usize].heap = pos;
     }
 }
 
 /// Heap slots and length of `node`, borrowed apart from the pool.
+#[inline]
 fn heap_parts<'a>(
-    slots: &'a mut [u32],
+    slots: &'a mut [Slot],
     lens: &'a mut [u32],
     params: &Params,
     node: u32,
-) -> (&'a mut [u32], &'a mut u32) {
+) -> (&'a mut [Slot], &'a mut u32) {
     let cap = params.heap_capacity as usize;
     let start = node as usize * cap;
     (&mut slots[start..start + cap], &mut lens[node as usize])
@@ -108,7 +102,7 @@ pub struct Shard<A: Alloc> {
     pool: A::Buf<Record>,
     buckets: A::Buf<u32>,
     /// `nr_nodes` heaps of `heap_capacity` slots, back to back.
-    heap_slots: A::Buf<u32>,
+    heap_slots: A::Buf<Slot>,
     heap_lens: A::Buf<u32>,
     thresholds: A::Buf<u8>,
     params: Params,
@@ -140,7 +134,7 @@ impl<A: Alloc> Shard<A> {
         Ok(Shard {
             pool: alloc.alloc(params.pool_capacity as usize, Record::EMPTY)?,
             buckets: alloc.alloc(params.nr_buckets as usize, NIL)?,
-            heap_slots: alloc.alloc(heap_total, NIL)?,
+            heap_slots: alloc.alloc(heap_total, Slot::EMPTY)?,
             heap_lens: alloc.alloc(nodes, 0)?,
             thresholds: alloc.alloc(nodes, params.freq_threshold)?,
             params: *params,
@@ -227,6 +221,31 @@ impl<A: Alloc> Shard<A> {
         }
     }
 
+    /// Changes the window to `window_jiffies` (and with it the prune
+    /// horizon), keeping the tick the shard was built with. Fails, changing
+    /// nothing, when the new horizon does not fit the clock at that tick:
+    /// build the shard with the longest window it must serve (the kernel
+    /// builds with the longest `freq_window_ms`) and shorten it here.
+    /// Records keep their counts; the new window applies from their next
+    /// report.
+    pub fn set_window(&mut self, window_jiffies: u64) -> Result<(), Error> {
+        if window_jiffies == 0 {
+            return Err(Error::Invalid("window_jiffies must be >= 1"));
+        }
+        let shift = self.derived.shift;
+        let rem = window_jiffies & ((1u64 << shift) - 1);
+        let window = (window_jiffies >> shift) + u64::from(rem != 0);
+        let horizon = window.saturating_mul(u64::from(self.params.prune_windows));
+        if horizon > super::clock::MAX_HORIZON_TICKS {
+            return Err(Error::Invalid("window too long for the shard's tick"));
+        }
+        self.params.window_jiffies = window_jiffies;
+        // Both fit: horizon <= MAX_HORIZON_TICKS.
+        self.derived.window_ticks = window as u32;
+        self.derived.horizon_ticks = horizon as u32;
+        Ok(())
+    }
+
     /// Bucket index of `pfn` in this shard (exposed for tests and dumps).
     pub fn bucket_of(&self, pfn: u64) -> usize {
         bucket_of(hash_pfn(pfn), self.derived.bucket_bits)
@@ -265,38 +284,41 @@ impl<A: Alloc> Shard<A> {
     /// Counts a new access to the live record `idx`.
     fn touch(&mut self, idx: u32, nid: u32, now: u64) -> Outcome {
         self.stats.updated = self.stats.updated.wrapping_add(1);
-        let old = self.pool[idx as usize].hot;
-        let age = self.clock.age(old.time(), now);
-        let fresh = age <= self.derived.window_ticks;
-        let freq = if fresh {
-            (old.freq() + 1).min(FREQ_MAX)
-        } else {
-            self.stats.window_resets = self.stats.window_resets.wrapping_add(1);
-            1
-        };
         let threshold = self.thresholds[nid as usize];
-        if self.pool[idx as usize].in_heap() && old.nid() != nid {
-            self.heap_remove(old.nid(), idx);
-            self.stats.heap_moved = self.stats.heap_moved.wrapping_add(1);
+        let window = self.derived.window_ticks;
+        let clock = self.clock;
+        let rec = &mut self.pool[idx as usize];
+        let old = rec.hot;
+        let in_heap = rec.in_heap();
+        let fresh = clock.age(old.time(), now) <= window;
+        let freq = if fresh { (old.freq() + 1).min(FREQ_MAX) } else { 1 };
+        rec.hot = Hotness::new(freq, nid, clock.stamp(now));
+        if !fresh {
+            self.stats.window_resets = self.stats.window_resets.wrapping_add(1);
         }
-        self.pool[idx as usize].hot = Hotness::new(freq, nid, self.clock.stamp(now));
         let hot = freq >= threshold;
         if hot && !(fresh && old.freq() >= threshold) {
             self.stats.turned_hot = self.stats.turned_hot.wrapping_add(1);
         }
-        let entered_heap = self.place(idx, nid, hot);
-        Outcome { access: Access::Updated, entered_heap }
-    }
-
-    /// Puts a record whose hotness just changed where it belongs with
-    /// respect to the heap of `nid`. Returns whether it entered the heap.
-    fn place(&mut self, idx: u32, nid: u32, hot: bool) -> bool {
-        let pos = self.pool[idx as usize].heap;
-        let in_heap = pos < NOT_IN_HEAP;
-        match (hot, in_heap) {
+        if in_heap && old.nid() != nid {
+            self.heap_remove(old.nid(), idx);
+            self.stats.heap_moved = self.stats.heap_moved.wrapping_add(1);
+            let entered_heap = hot && self.heap_insert(nid, idx);
+            return Outcome { access: Access::Updated, entered_heap };
+        }
+        let entered_heap = match (hot, in_heap) {
             (true, true) => {
+                let pool = &mut *self.pool;
+                let pos = pool[idx as usize].heap as usize;
                 let (slots, len) = heap_parts(&mut self.heap_slots, &mut self.heap_lens, &self.params, nid);
-                heap::fix(slots, *len as usize, &mut *self.pool, pos as usize);
+                slots[pos].key = pool[idx as usize].hot;
+                // Same window: more accesses (or saturated) and a later
+                // stamp, so never colder than before.
+                if fresh {
+                    heap::increased(slots, *len as usize, pool, pos);
+                } else {
+                    heap::fix(slots, *len as usize, pool, pos);
+                }
                 false
             }
             (true, false) => self.heap_insert(nid, idx),
@@ -306,7 +328,8 @@ impl<A: Alloc> Shard<A> {
                 false
             }
             (false, false) => false,
-        }
+        };
+        Outcome { access: Access::Updated, entered_heap }
     }
 
     /// Creates a record for a PFN not found in bucket `b`, whose chain has
@@ -343,11 +366,12 @@ impl<A: Alloc> Shard<A> {
             self.stats.created = self.stats.created.wrapping_add(1);
             (idx, Access::Created)
         };
-        let is_hot = 1 >= self.thresholds[nid as usize];
-        if is_hot {
+        // A new record has one access: hot only with threshold 1.
+        let hot = self.thresholds[nid as usize] <= 1;
+        if hot {
             self.stats.turned_hot = self.stats.turned_hot.wrapping_add(1);
         }
-        let entered_heap = self.place(idx, nid, is_hot);
+        let entered_heap = hot && self.heap_insert(nid, idx);
         Outcome { access, entered_heap }
     }
 
@@ -379,17 +403,19 @@ impl<A: Alloc> Shard<A> {
     }
 
     /// Inserts live record `idx`, in no heap, into the heap of `node`. When
-    /// the heap is full the record replaces the coldest member if it is
-    /// strictly hotter; otherwise it is not inserted. Returns whether it
-    /// was inserted.
+    /// the heap is full the record replaces the coldest member only if it
+    /// has strictly more accesses; otherwise it is not inserted. (Recency
+    /// alone does not qualify: at equal frequency the newcomer would always
+    /// win, and a full heap of saturated records would churn on every
+    /// report.) Returns whether it was inserted.
     fn heap_insert(&mut self, node: u32, idx: u32) -> bool {
         let (slots, len) = heap_parts(&mut self.heap_slots, &mut self.heap_lens, &self.params, node);
         let pool = &mut *self.pool;
+        let slot = Slot { key: pool[idx as usize].hot, item: idx };
         if *len >= self.params.heap_capacity {
-            let coldest = heap::min_pos(slots, *len as usize, pool);
-            match coldest {
-                Some(m) if pool.hotter(idx, slots[m]) => {
-                    let out = heap::remove_at(slots, len, pool, m);
+            match heap::min_pos(slots, *len as usize) {
+                Some(m) if slot.key.freq() > slots[m].key.freq() => {
+                    let out = heap::replace_at(slots, *len as usize, pool, m, slot);
                     pool[out as usize].heap = NOT_IN_HEAP;
                     self.stats.heap_evicted = self.stats.heap_evicted.wrapping_add(1);
                 }
@@ -398,8 +424,9 @@ impl<A: Alloc> Shard<A> {
                     return false;
                 }
             }
+        } else {
+            heap::push(slots, len, pool, slot);
         }
-        heap::push(slots, len, pool, idx);
         self.stats.heap_inserted = self.stats.heap_inserted.wrapping_add(1);
         true
     }
@@ -513,6 +540,9 @@ impl<A: Alloc> Shard<A> {
     ///   is checked at least every two passes, and no live record gets older
     ///   than `2 * SWEEP_TICKS + 3 * horizon < TIME_RANGE / 2` ticks.
     fn advance(&mut self, now: u64) -> u64 {
+        if now == self.last_now && self.started {
+            return now;
+        }
         if !self.started {
             self.started = true;
             self.last_now = now;
@@ -597,8 +627,8 @@ impl<A: Alloc> Shard<A> {
         let start = (node as usize).saturating_mul(cap);
         let len = self.heap_len(node);
         let slots = self.heap_slots.get(start..start + len).unwrap_or(&[]);
-        slots.iter().map(move |&i| {
-            let r = &self.pool[i as usize];
+        slots.iter().map(move |s| {
+            let r = &self.pool[s.item as usize];
             Candidate { pfn: r.pfn(), nid: r.hot.nid(), freq: r.hot.freq() }
         })
     }
@@ -672,8 +702,12 @@ impl<A: Alloc> Shard<A> {
                 return Err("heap over capacity");
             }
             let slots = &self.heap_slots[node * cap..node * cap + len];
-            for (pos, &i) in slots.iter().enumerate() {
+            for (pos, s) in slots.iter().enumerate() {
+                let i = s.item;
                 let r = self.pool.get(i as usize).ok_or("heap index out of range")?;
+                if s.key != r.hot {
+                    return Err("heap key differs from the record's hotness");
+                }
                 if i >= self.hwm || !r.is_live() {
                     return Err("heap holds a free slot");
                 }
@@ -681,7 +715,7 @@ impl<A: Alloc> Shard<A> {
                     return Err("heap position or node mismatch");
                 }
             }
-            heap::check_order(slots, len, &*self.pool)?;
+            heap::check_order(slots, len)?;
         }
         for r in self.pool[..self.hwm as usize].iter().filter(|r| r.is_live()) {
             let node = r.hot.nid();

@@ -197,7 +197,8 @@ fn place(m: &mut Model, s: &Shard<VecAlloc>, pfn: u64, mut rec: MRec) -> bool {
                 true
             } else {
                 let min = members.iter().map(|(_, r)| m.key(r)).min().unwrap();
-                if m.key(&rec) > min {
+                // Admission to a full heap takes strictly more accesses.
+                if rec.freq > min.0 {
                     // The shard evicted one of the coldest members.
                     let evicted: Vec<u64> = members
                         .iter()

@@ -376,7 +376,7 @@ fn default_params_and_memory() {
     assert_eq!(p.nr_buckets, 1 << 19);
     assert_eq!(Params::RECORD_BYTES, 20);
     let mem = p.memory_bytes().unwrap();
-    assert_eq!(mem, (1 << 20) * 20 + (1 << 19) * 4 + 2 * 4096 * 4 + 2 * 5);
+    assert_eq!(mem, (1 << 20) * 20 + (1 << 19) * 4 + 2 * 4096 * 8 + 2 * 5);
     assert_eq!(s.capacity(), 1 << 20);
 }
 
