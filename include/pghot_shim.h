@@ -46,6 +46,9 @@ enum pghot_stat {
 	PGHOT_STAT_FAIL_NO_SPACE,
 	PGHOT_STAT_FAIL_MIGRATE,
 	PGHOT_STAT_BATCHES,
+	/* the dynamic threshold moved up or down for some node */
+	PGHOT_STAT_THRESHOLD_UP,
+	PGHOT_STAT_THRESHOLD_DOWN,
 	PGHOT_STAT_NR_PERCPU,
 	/* the hotness engine, summed over shards */
 	PGHOT_STAT_RECORDS = PGHOT_STAT_NR_PERCPU,
@@ -170,6 +173,9 @@ ssize_t pghot_stat_show(enum pghot_stat stat, char *buf);
 /* sysfs show/store for a knob; @buf is a PAGE_SIZE sysfs buffer. */
 ssize_t pghot_knob_show(enum pghot_knob knob, char *buf);
 ssize_t pghot_knob_store(enum pghot_knob knob, const char *buf, size_t count);
+
+/* A write to /sys/kernel/mm/pghot/report: "PFN NID" lines. */
+ssize_t pghot_user_report(const char *buf, size_t count);
 
 /* Memory went online or offline somewhere: re-derive targets and threads. */
 void pghot_memory_changed(void);

@@ -59,3 +59,36 @@ mod tests {
         assert_eq!(format_u64(123, &mut tiny), 0);
     }
 }
+
+#[kunit_tests(pghot_user)]
+mod user_tests {
+    use crate::user::{parse, UserAccess};
+    use kernel::prelude::*;
+
+    #[test]
+    fn parses_pairs_in_decimal_and_hex() {
+        let mut out = [UserAccess::default(); 4];
+        assert_eq!(parse(b"123 0\n0x1f -1\n\n", &mut out), Ok(2));
+        assert_eq!(out[0], UserAccess { pfn: 123, nid: 0 });
+        assert_eq!(out[1], UserAccess { pfn: 0x1f, nid: -1 });
+    }
+
+    #[test]
+    fn rejects_malformed_lines_whole() {
+        let mut out = [UserAccess::default(); 4];
+        for bad in [
+            &b""[..],
+            b"\n",
+            b"123",
+            b"123 0 7",
+            b"12x 0",
+            b"0x 0",
+            b"1 -2",
+            b"1 64",
+            b"-1 0",
+            b"1 0\n1 0\n1 0\n1 0\n1 0",
+        ] {
+            assert_eq!(parse(bad, &mut out), Err(EINVAL));
+        }
+    }
+}

@@ -202,15 +202,17 @@ pub(crate) fn params(per_shard: u32, nr_nodes: u32) -> Result<Params> {
     Ok(p)
 }
 
-/// Tuner settings: adjust every two seconds by one step, between 1 and 15,
-/// starting from `initial`.
-pub(crate) fn tuner_params(initial: u8) -> TunerParams {
+/// Tuner settings: every two seconds, one step up when more candidates came
+/// than the rate limit admits, one step down when fewer did, never below
+/// `freq_threshold` (the administrator's choice is the loosest setting) and
+/// never above the 15 a record can count.
+pub(crate) fn tuner_params(threshold: u8) -> TunerParams {
     TunerParams {
         period_jiffies: 2 * u64::from(crate::bindings::hz()),
-        min: 1,
+        min: threshold,
         max: 15,
         step: 1,
-        initial,
+        initial: threshold,
     }
 }
 

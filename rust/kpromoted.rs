@@ -14,8 +14,8 @@ use crate::knob::{self, MAX_BATCH};
 use crate::state;
 use crate::stats;
 
-/// Pool slots each shard's prune pass visits per kpromoted pass.
-const PRUNE_BUDGET: u32 = 1024;
+/// Fewest pool slots a shard's prune visits per kpromoted pass.
+const PRUNE_MIN: u64 = 16;
 
 /// Counters for each `pghot_fail` reason, in order.
 const FAIL_STATS: [u32; bindings::PGHOT_FAIL_NR as usize] = [
@@ -47,7 +47,13 @@ pub(crate) extern "C" fn pghot_kpromoted_pass(nid: c_int) -> c_uint {
 
 fn promote(store: &crate::hotness::Store, nid: u32) -> Result {
     let now = bindings::jiffies();
-    store.prune(now, PRUNE_BUDGET);
+    // Visit each shard's whole pool about once per window: stale records
+    // go within a few windows, at a cost spread evenly over the passes.
+    let sleep = knob::KPROMOTED_SLEEP_MS.get();
+    let window = knob::FREQ_WINDOW_MS.get().max(1);
+    let per_shard = knob::POOL_SIZE.get() / crate::hotness::NR_SHARDS as u64;
+    let budget = (per_shard.saturating_mul(sleep) / window).clamp(PRUNE_MIN, per_shard.max(PRUNE_MIN));
+    store.prune(now, budget as u32);
 
     let batch = (knob::KPROMOTED_BATCH_NR.get() as usize).min(MAX_BATCH);
     // Process context, outside every lock: allocating here is allowed, and
@@ -65,7 +71,13 @@ fn promote(store: &crate::hotness::Store, nid: u32) -> Result {
         policy.tuner.count(nid, n as u64);
         let admitted = policy.limiter.admit(nid, n as u64, now, hz) as usize;
         let budget = policy.limiter.budget();
+        let before = policy.tuner.threshold(nid);
         if let Some(t) = policy.tuner.adjust(nid, now, hz, budget) {
+            if t > before {
+                stats::inc(bindings::PGHOT_STAT_THRESHOLD_UP);
+            } else if t < before {
+                stats::inc(bindings::PGHOT_STAT_THRESHOLD_DOWN);
+            }
             store.set_threshold(nid, t);
         }
         admitted.min(n)

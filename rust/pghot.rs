@@ -21,6 +21,7 @@ mod nodes;
 mod report;
 mod source;
 mod state;
+mod user;
 mod stats;
 
 #[path = "../kunit/engine.rs"]

@@ -76,6 +76,8 @@ static const char *const pghot_stat_names[PGHOT_STAT_NR] = {
 	[PGHOT_STAT_FAIL_NO_SPACE] = "fail_no_space",
 	[PGHOT_STAT_FAIL_MIGRATE] = "fail_migrate",
 	[PGHOT_STAT_BATCHES] = "batches",
+	[PGHOT_STAT_THRESHOLD_UP] = "threshold_up",
+	[PGHOT_STAT_THRESHOLD_DOWN] = "threshold_down",
 	[PGHOT_STAT_RECORDS] = "records",
 	[PGHOT_STAT_RECORDS_CREATED] = "records_created",
 	[PGHOT_STAT_RECORDS_REPLACED] = "records_replaced",
@@ -186,8 +188,19 @@ static ssize_t pghot_stat_attr_show(struct kobject *kobj,
 	return pghot_stat_show(to_pghot_attr(attr)->id, buf);
 }
 
+/* The user-space source: root writes "PFN NID" lines (rust/user.rs). */
+static ssize_t pghot_report_store(struct kobject *kobj,
+				  struct kobj_attribute *attr,
+				  const char *buf, size_t count)
+{
+	return pghot_user_report(buf, count);
+}
+
+static struct kobj_attribute pghot_report_attr =
+	__ATTR(report, 0200, NULL, pghot_report_store);
+
 static struct pghot_attr pghot_knob_attrs[PGHOT_KNOB_NR];
-static struct attribute *pghot_knob_attr_ptrs[PGHOT_KNOB_NR + 1];
+static struct attribute *pghot_knob_attr_ptrs[PGHOT_KNOB_NR + 2];
 static const struct attribute_group pghot_knob_group = {
 	.attrs = pghot_knob_attr_ptrs,
 };
@@ -217,6 +230,7 @@ static void pghot_attrs_fill(void)
 		a->id = i;
 		pghot_knob_attr_ptrs[i] = &a->kattr.attr;
 	}
+	pghot_knob_attr_ptrs[PGHOT_KNOB_NR] = &pghot_report_attr.attr;
 	for (i = 0; i < PGHOT_STAT_NR; i++) {
 		struct pghot_attr *a = &pghot_stat_attrs[i];
 
