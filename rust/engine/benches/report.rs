@@ -247,22 +247,26 @@ fn main() {
         let filled = pool * fill / 100;
         let full = fill == 100;
         for what in ["new", "known"] {
-            // One thread.
+            // One thread. Every implementation gets the same fresh PFNs.
+            c.seq = 0;
             let mut shard = new_shard(pool);
             c.now = prefill(&mut shard, &w, filled, c.now);
             let e = if what == "new" { new_1(&mut c, &mut shard, full) } else { known_1(&mut c, &mut shard, filled) };
             let stats = *shard.stats();
             drop(shard);
+            c.seq = 0;
             let locked = new_locked(pool, 1);
             let mut h = Locked(&locked);
             c.now = prefill(&mut h, &w, filled, c.now);
             let el = if what == "new" { new_1(&mut c, &mut h, full) } else { known_1(&mut c, &mut h, filled) };
             drop(locked);
+            c.seq = 0;
             let rfc = new_rfc(pool);
             let mut h = &rfc;
             c.now = prefill(&mut h, &w, filled, c.now);
             let a = if what == "new" { new_1(&mut c, &mut h, full) } else { known_1(&mut c, &mut h, filled) };
             drop(rfc);
+            c.seq = 0;
             let flat = new_flat(&w);
             let mut h = &flat;
             c.now = prefill(&mut h, &w, filled, c.now);
@@ -273,21 +277,24 @@ fn main() {
             row(fill, 1, what, "engine+lock", el, e, b);
             row(fill, 1, what, "rfc (a)", a, e, b);
             row(fill, 1, what, "flat (b)", b, e, b);
-            eprintln!(
-                "  [fill {fill}% {what}: engine created {} replaced {} dropped {} heap_full {}]",
-                stats.created, stats.replaced, stats.dropped, stats.heap_full
+            println!(
+                "|      |   | {what:<5} | (engine: created {}, replaced {}, dropped {}, heap inserted {}, evicted {}, full {}) | | | | |",
+                stats.created, stats.replaced, stats.dropped, stats.heap_inserted, stats.heap_evicted, stats.heap_full
             );
             // Two threads.
+            c.seq = 0;
             let locked = new_locked(pool, 2);
             let mut h = Locked(&locked);
             c.now = prefill(&mut h, &w, filled, c.now);
             let e2 = if what == "new" { new_2(&mut c, h, full) } else { known_2(&mut c, h, filled) };
             drop(locked);
+            c.seq = 0;
             let rfc = new_rfc(pool);
             let mut h = &rfc;
             c.now = prefill(&mut h, &w, filled, c.now);
             let a2 = if what == "new" { new_2(&mut c, h, full) } else { known_2(&mut c, h, filled) };
             drop(rfc);
+            c.seq = 0;
             let flat = new_flat(&w);
             let mut h = &flat;
             c.now = prefill(&mut h, &w, filled, c.now);

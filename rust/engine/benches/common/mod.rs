@@ -97,6 +97,7 @@ impl Workload {
     }
     /// `n` PFNs never tracked before, starting at index `2 * pool + from`.
     pub fn fresh(&self, from: usize, n: usize) -> Vec<u64> {
+        assert!((2 * self.pool + from + n) as u64 <= self.span, "fresh PFNs exhausted");
         (0..n).map(|i| self.pfn((2 * self.pool + from + i) as u64)).collect()
     }
 }
