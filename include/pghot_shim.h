@@ -116,6 +116,8 @@ u64 pghot_stat_read(enum pghot_stat stat);
 
 /* Classify @pfn; on PGHOT_PFN_LOWER_TIER or _TOPTIER, *nid is its node. */
 enum pghot_pfn_class pghot_pfn_classify(unsigned long pfn, int *nid);
+/* Base pages of the folio holding @pfn, 0 if it has no online page. */
+unsigned int pghot_pfn_nr_pages(unsigned long pfn);
 /* NUMA_NO_NODE, or an online node id. */
 bool pghot_nid_valid(int nid);
 

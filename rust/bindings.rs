@@ -53,6 +53,13 @@ pub(crate) fn pfn_classify(pfn: u64) -> (pghot_pfn_class, i32) {
     (class, nid)
 }
 
+/// Base pages of the folio holding `pfn` now (0 if it is not an online
+/// page). Racy by nature: the folio may be split or freed meanwhile.
+pub(crate) fn pfn_nr_pages(pfn: u64) -> u32 {
+    // SAFETY: accepts any PFN; reads page flags without a reference.
+    unsafe { generated::pghot_pfn_nr_pages(pfn as _) }
+}
+
 /// Whether `nid` is `NUMA_NO_NODE` or an online node.
 pub(crate) fn nid_valid(nid: i32) -> bool {
     // SAFETY: pure check of `nid` against `nr_node_ids` and the online map.

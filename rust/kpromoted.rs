@@ -63,15 +63,26 @@ fn promote(store: &crate::hotness::Store, nid: u32) -> Result {
     if n == 0 {
         return Ok(());
     }
-    stats::add(bindings::PGHOT_STAT_PROMOTE_CANDIDATES, n as u64);
-
-    let admitted = {
+    // The limit is in pages and a candidate may be a large folio: admit
+    // folio by folio. A folio is taken if any budget is left, so a window
+    // may overshoot by at most one folio, like NUMA balancing's own limit.
+    let mut pfns = KVec::with_capacity(n, GFP_KERNEL)?;
+    let (mut candidate_pages, mut limited_pages) = (0u64, 0u64);
+    {
         let mut policy = store.policy.lock();
         let hz = bindings::hz();
-        policy.tuner.count(nid, n as u64);
-        let admitted = policy.limiter.admit(nid, n as u64, now, hz) as usize;
-        let budget = policy.limiter.budget();
+        for c in &cands[..n] {
+            let pages = u64::from(bindings::pfn_nr_pages(c.pfn).max(1));
+            candidate_pages += pages;
+            if policy.limiter.admit(nid, pages, now, hz) == 0 {
+                limited_pages += pages;
+                continue;
+            }
+            pfns.push(c.pfn as c_ulong, GFP_KERNEL)?;
+        }
+        policy.tuner.count(nid, candidate_pages);
         let before = policy.tuner.threshold(nid);
+        let budget = policy.limiter.budget();
         if let Some(t) = policy.tuner.adjust(nid, now, hz, budget) {
             if t > before {
                 stats::inc(bindings::PGHOT_STAT_THRESHOLD_UP);
@@ -80,28 +91,25 @@ fn promote(store: &crate::hotness::Store, nid: u32) -> Result {
             }
             store.set_threshold(nid, t);
         }
-        admitted.min(n)
-    };
-    stats::add(bindings::PGHOT_STAT_RATE_LIMITED, (n - admitted) as u64);
-    if admitted == 0 {
+    }
+    stats::add(bindings::PGHOT_STAT_PROMOTE_CANDIDATES, candidate_pages);
+    stats::add(bindings::PGHOT_STAT_RATE_LIMITED, limited_pages);
+    if pfns.is_empty() {
         return Ok(());
     }
 
-    let mut pfns = KVec::with_capacity(admitted, GFP_KERNEL)?;
-    for c in &cands[..admitted] {
-        pfns.push(c.pfn as c_ulong, GFP_KERNEL)?;
-    }
     let res: pghot_promote_result = bindings::promote_batch(&pfns, nid);
     stats::inc(bindings::PGHOT_STAT_BATCHES);
     stats::add(bindings::PGHOT_STAT_PROMOTED, u64::from(res.nr_moved));
     for (stat, count) in FAIL_STATS.iter().zip(res.fail.iter()) {
         stats::add(*stat, u64::from(*count));
     }
-    bindings::trace_migrate_batch(nid, admitted as u32, res.nr_moved);
+    bindings::trace_migrate_batch(nid, res.nr_isolated, res.nr_moved);
 
     // Moved pages left the lower tier; the others must earn hotness again.
-    for c in &cands[..admitted] {
-        store.remove(c.pfn);
+    // Rate-limited ones stay tracked and come back when they heat up again.
+    for &pfn in pfns.iter() {
+        store.remove(pfn as u64);
     }
     Ok(())
 }

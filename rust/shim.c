@@ -124,6 +124,13 @@ enum pghot_pfn_class pghot_pfn_classify(unsigned long pfn, int *nid)
 	return PGHOT_PFN_LOWER_TIER;
 }
 
+unsigned int pghot_pfn_nr_pages(unsigned long pfn)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	return page ? folio_nr_pages(page_folio(page)) : 0;
+}
+
 bool pghot_nid_valid(int nid)
 {
 	if (nid == NUMA_NO_NODE)
