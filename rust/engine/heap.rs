@@ -29,7 +29,10 @@ pub(crate) struct Slot {
 
 impl Slot {
     /// An unused slot.
-    pub(crate) const EMPTY: Slot = Slot { key: Hotness::new(0, 0, 0), item: u32::MAX };
+    pub(crate) const EMPTY: Slot = Slot {
+        key: Hotness::new(0, 0, 0),
+        item: u32::MAX,
+    };
 }
 
 /// Heap order: more accesses first, then the more recent last access. A
@@ -77,7 +80,11 @@ fn swap<K: Positions + ?Sized>(h: &mut [Slot], k: &mut K, i: usize, j: usize) {
 
 /// Moves the element at `i` up through its grandparents, which are on the
 /// same kind of level.
-fn bubble_up_grand<const MAX: bool, K: Positions + ?Sized>(h: &mut [Slot], k: &mut K, mut i: usize) {
+fn bubble_up_grand<const MAX: bool, K: Positions + ?Sized>(
+    h: &mut [Slot],
+    k: &mut K,
+    mut i: usize,
+) {
     while i >= 3 {
         let g = parent(parent(i));
         if !above::<MAX>(h[i], h[g]) {
@@ -124,7 +131,12 @@ fn trickle_down<K: Positions + ?Sized>(h: &mut [Slot], len: usize, k: &mut K, i:
 
 /// `trickle_down` on a level of kind `MAX`; the element moves by
 /// grandchildren, so the kind stays the same.
-fn trickle<const MAX: bool, K: Positions + ?Sized>(h: &mut [Slot], len: usize, k: &mut K, mut i: usize) -> usize {
+fn trickle<const MAX: bool, K: Positions + ?Sized>(
+    h: &mut [Slot],
+    len: usize,
+    k: &mut K,
+    mut i: usize,
+) -> usize {
     // Position of the element that started at `i`, once it stopped being
     // the one moved down.
     let mut tracked: Option<usize> = None;
@@ -184,7 +196,13 @@ pub(crate) fn increased<K: Positions + ?Sized>(h: &mut [Slot], len: usize, k: &m
 /// Puts `slot` in place of the member at `pos < len` and returns the
 /// member it replaced, whose position is no longer maintained. One sift
 /// instead of a removal and an insertion.
-pub(crate) fn replace_at<K: Positions + ?Sized>(h: &mut [Slot], len: usize, k: &mut K, pos: usize, slot: Slot) -> u32 {
+pub(crate) fn replace_at<K: Positions + ?Sized>(
+    h: &mut [Slot],
+    len: usize,
+    k: &mut K,
+    pos: usize,
+    slot: Slot,
+) -> u32 {
     let old = h[pos].item;
     h[pos] = slot;
     k.set_pos(slot.item, pos as u32);
@@ -235,13 +253,21 @@ pub(crate) fn min_pos(h: &[Slot], len: usize) -> Option<usize> {
 pub(crate) fn check_order(h: &[Slot], len: usize) -> Result<(), &'static str> {
     for i in 1..len {
         let p = parent(i);
-        let violates = if is_max_level(p) { above::<true>(h[i], h[p]) } else { above::<false>(h[i], h[p]) };
+        let violates = if is_max_level(p) {
+            above::<true>(h[i], h[p])
+        } else {
+            above::<false>(h[i], h[p])
+        };
         if violates {
             return Err("heap: child out of order with its parent");
         }
         if i >= 3 {
             let g = parent(p);
-            let violates = if is_max_level(g) { above::<true>(h[i], h[g]) } else { above::<false>(h[i], h[g]) };
+            let violates = if is_max_level(g) {
+                above::<true>(h[i], h[g])
+            } else {
+                above::<false>(h[i], h[g])
+            };
             if violates {
                 return Err("heap: element out of order with its grandparent");
             }
@@ -266,7 +292,10 @@ mod tests {
     impl Keys {
         fn slot(&self, item: usize) -> Slot {
             let k = self.key[item];
-            Slot { key: Hotness::new((k >> 6) as u8, 0, k & 63), item: item as u32 }
+            Slot {
+                key: Hotness::new((k >> 6) as u8, 0, k & 63),
+                item: item as u32,
+            }
         }
     }
 
@@ -304,7 +333,10 @@ mod tests {
     fn random_ops_keep_order_and_positions() {
         let mut rng = Rng(0x1234_5678_9abc_def1);
         for round in 0..200 {
-            let mut k = Keys { key: [0; N], pos: [u32::MAX; N] };
+            let mut k = Keys {
+                key: [0; N],
+                pos: [u32::MAX; N],
+            };
             let mut h = [Slot::EMPTY; N];
             let mut len = 0u32;
             let mut in_heap = [false; N];

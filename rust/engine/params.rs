@@ -131,7 +131,9 @@ impl Params {
             .checked_mul(core::mem::size_of::<Slot>())?;
         // Heap lengths (u32) and thresholds (u8), one each per node.
         let per_node = (self.nr_nodes as usize).checked_mul(5)?;
-        pool.checked_add(buckets)?.checked_add(heaps)?.checked_add(per_node)
+        pool.checked_add(buckets)?
+            .checked_add(heaps)?
+            .checked_add(per_node)
     }
 
     /// Bytes of one pool record.

@@ -68,7 +68,11 @@ impl<A: Alloc> RateLimiter<A> {
         };
         let second = u64::from(hz.max(1));
         if !w.open || (!before(now, w.start) && now.wrapping_sub(w.start) >= second) {
-            *w = Window { start: now, used: 0, open: true };
+            *w = Window {
+                start: now,
+                used: 0,
+                open: true,
+            };
         }
         let n = nr_pages.min(self.pages_per_sec.saturating_sub(w.used));
         w.used = w.used.saturating_add(n);

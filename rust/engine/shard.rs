@@ -264,7 +264,10 @@ impl<A: Alloc> Shard<A> {
         self.stats.reports = self.stats.reports.wrapping_add(1);
         if nid >= self.params.nr_nodes {
             self.stats.invalid = self.stats.invalid.wrapping_add(1);
-            return Outcome { access: Access::Invalid, entered_heap: false };
+            return Outcome {
+                access: Access::Invalid,
+                entered_heap: false,
+            };
         }
         let now = self.advance(now);
         let b = self.bucket_of(pfn);
@@ -291,7 +294,11 @@ impl<A: Alloc> Shard<A> {
         let old = rec.hot;
         let in_heap = rec.in_heap();
         let fresh = clock.age(old.time(), now) <= window;
-        let freq = if fresh { (old.freq() + 1).min(FREQ_MAX) } else { 1 };
+        let freq = if fresh {
+            (old.freq() + 1).min(FREQ_MAX)
+        } else {
+            1
+        };
         rec.hot = Hotness::new(freq, nid, clock.stamp(now));
         if !fresh {
             self.stats.window_resets = self.stats.window_resets.wrapping_add(1);
@@ -304,13 +311,17 @@ impl<A: Alloc> Shard<A> {
             self.heap_remove(old.nid(), idx);
             self.stats.heap_moved = self.stats.heap_moved.wrapping_add(1);
             let entered_heap = hot && self.heap_insert(nid, idx);
-            return Outcome { access: Access::Updated, entered_heap };
+            return Outcome {
+                access: Access::Updated,
+                entered_heap,
+            };
         }
         let entered_heap = match (hot, in_heap) {
             (true, true) => {
                 let pool = &mut *self.pool;
                 let pos = pool[idx as usize].heap as usize;
-                let (slots, len) = heap_parts(&mut self.heap_slots, &mut self.heap_lens, &self.params, nid);
+                let (slots, len) =
+                    heap_parts(&mut self.heap_slots, &mut self.heap_lens, &self.params, nid);
                 slots[pos].key = pool[idx as usize].hot;
                 // Same window: more accesses (or saturated) and a later
                 // stamp, so never colder than before.
@@ -329,50 +340,60 @@ impl<A: Alloc> Shard<A> {
             }
             (false, false) => false,
         };
-        Outcome { access: Access::Updated, entered_heap }
+        Outcome {
+            access: Access::Updated,
+            entered_heap,
+        }
     }
 
     /// Creates a record for a PFN not found in bucket `b`, whose chain has
     /// `chain` records.
     fn create(&mut self, pfn: u64, nid: u32, now: u64, b: usize, chain: u32) -> Outcome {
         let hot = Hotness::new(1, nid, self.clock.stamp(now));
-        let (idx, access) = if chain >= self.params.max_scan || self.live >= self.params.pool_capacity {
-            let Some(victim) = self.find_victim(b, now) else {
-                self.stats.dropped = self.stats.dropped.wrapping_add(1);
-                return Outcome { access: Access::Dropped, entered_heap: false };
-            };
-            // The victim is in this very chain and in no heap: reuse its
-            // slot in place.
-            let r = &mut self.pool[victim as usize];
-            let old = r.pfn();
-            r.set_pfn(pfn);
-            r.hot = hot;
-            self.stats.replaced = self.stats.replaced.wrapping_add(1);
-            (victim, Access::Replaced { victim: old })
-        } else {
-            let idx = if self.free_head != NIL {
-                let idx = self.free_head;
-                self.free_head = self.pool[idx as usize].next;
-                idx
+        let (idx, access) =
+            if chain >= self.params.max_scan || self.live >= self.params.pool_capacity {
+                let Some(victim) = self.find_victim(b, now) else {
+                    self.stats.dropped = self.stats.dropped.wrapping_add(1);
+                    return Outcome {
+                        access: Access::Dropped,
+                        entered_heap: false,
+                    };
+                };
+                // The victim is in this very chain and in no heap: reuse its
+                // slot in place.
+                let r = &mut self.pool[victim as usize];
+                let old = r.pfn();
+                r.set_pfn(pfn);
+                r.hot = hot;
+                self.stats.replaced = self.stats.replaced.wrapping_add(1);
+                (victim, Access::Replaced { victim: old })
             } else {
-                // live < capacity and the free list is empty, so hwm < capacity.
-                let idx = self.hwm;
-                self.hwm += 1;
-                idx
+                let idx = if self.free_head != NIL {
+                    let idx = self.free_head;
+                    self.free_head = self.pool[idx as usize].next;
+                    idx
+                } else {
+                    // live < capacity and the free list is empty, so hwm < capacity.
+                    let idx = self.hwm;
+                    self.hwm += 1;
+                    idx
+                };
+                self.pool[idx as usize] = Record::new(pfn, hot, self.buckets[b]);
+                self.buckets[b] = idx;
+                self.live += 1;
+                self.stats.created = self.stats.created.wrapping_add(1);
+                (idx, Access::Created)
             };
-            self.pool[idx as usize] = Record::new(pfn, hot, self.buckets[b]);
-            self.buckets[b] = idx;
-            self.live += 1;
-            self.stats.created = self.stats.created.wrapping_add(1);
-            (idx, Access::Created)
-        };
         // A new record has one access: hot only with threshold 1.
         let hot = self.thresholds[nid as usize] <= 1;
         if hot {
             self.stats.turned_hot = self.stats.turned_hot.wrapping_add(1);
         }
         let entered_heap = hot && self.heap_insert(nid, idx);
-        Outcome { access, entered_heap }
+        Outcome {
+            access,
+            entered_heap,
+        }
     }
 
     /// The coldest replaceable record of bucket `b`: in no heap and not hot
@@ -386,7 +407,11 @@ impl<A: Alloc> Shard<A> {
             let r = &self.pool[idx as usize];
             if !r.in_heap() {
                 let age = self.clock.age(r.hot.time(), now);
-                let freq = if age > self.derived.window_ticks { 0 } else { r.hot.freq() };
+                let freq = if age > self.derived.window_ticks {
+                    0
+                } else {
+                    r.hot.freq()
+                };
                 if freq < self.thresholds[r.hot.nid() as usize] {
                     let colder = match best {
                         None => true,
@@ -409,9 +434,17 @@ impl<A: Alloc> Shard<A> {
     /// win, and a full heap of saturated records would churn on every
     /// report.) Returns whether it was inserted.
     fn heap_insert(&mut self, node: u32, idx: u32) -> bool {
-        let (slots, len) = heap_parts(&mut self.heap_slots, &mut self.heap_lens, &self.params, node);
+        let (slots, len) = heap_parts(
+            &mut self.heap_slots,
+            &mut self.heap_lens,
+            &self.params,
+            node,
+        );
         let pool = &mut *self.pool;
-        let slot = Slot { key: pool[idx as usize].hot, item: idx };
+        let slot = Slot {
+            key: pool[idx as usize].hot,
+            item: idx,
+        };
         if *len >= self.params.heap_capacity {
             match heap::min_pos(slots, *len as usize) {
                 Some(m) if slot.key.freq() > slots[m].key.freq() => {
@@ -433,7 +466,12 @@ impl<A: Alloc> Shard<A> {
 
     /// Removes live record `idx` from the heap of `node`, which holds it.
     fn heap_remove(&mut self, node: u32, idx: u32) {
-        let (slots, len) = heap_parts(&mut self.heap_slots, &mut self.heap_lens, &self.params, node);
+        let (slots, len) = heap_parts(
+            &mut self.heap_slots,
+            &mut self.heap_lens,
+            &self.params,
+            node,
+        );
         let pos = self.pool[idx as usize].heap as usize;
         heap::remove_at(slots, len, &mut *self.pool, pos);
         self.pool[idx as usize].heap = NOT_IN_HEAP;
@@ -488,7 +526,8 @@ impl<A: Alloc> Shard<A> {
 
     /// The record of `pfn`, if tracked.
     pub fn get(&self, pfn: u64) -> Option<RecordInfo> {
-        self.find(pfn).map(|i| RecordInfo::of(&self.pool[i as usize]))
+        self.find(pfn)
+            .map(|i| RecordInfo::of(&self.pool[i as usize]))
     }
 
     /// Visits the next `budget` pool slots (wrapping around, each slot at
@@ -597,7 +636,12 @@ impl<A: Alloc> Shard<A> {
             return 0;
         }
         self.advance(now);
-        let (slots, len) = heap_parts(&mut self.heap_slots, &mut self.heap_lens, &self.params, node);
+        let (slots, len) = heap_parts(
+            &mut self.heap_slots,
+            &mut self.heap_lens,
+            &self.params,
+            node,
+        );
         let pool = &mut *self.pool;
         let mut n = 0;
         for c in out.iter_mut() {
@@ -607,7 +651,11 @@ impl<A: Alloc> Shard<A> {
             let idx = heap::remove_at(slots, len, pool, 0);
             let r = &mut pool[idx as usize];
             r.heap = NOT_IN_HEAP;
-            *c = Candidate { pfn: r.pfn(), nid: r.hot.nid(), freq: r.hot.freq() };
+            *c = Candidate {
+                pfn: r.pfn(),
+                nid: r.hot.nid(),
+                freq: r.hot.freq(),
+            };
             r.hot = r.hot.with_freq(0);
             n += 1;
         }
@@ -629,7 +677,11 @@ impl<A: Alloc> Shard<A> {
         let slots = self.heap_slots.get(start..start + len).unwrap_or(&[]);
         slots.iter().map(move |s| {
             let r = &self.pool[s.item as usize];
-            Candidate { pfn: r.pfn(), nid: r.hot.nid(), freq: r.hot.freq() }
+            Candidate {
+                pfn: r.pfn(),
+                nid: r.hot.nid(),
+                freq: r.hot.freq(),
+            }
         })
     }
 
@@ -657,7 +709,10 @@ impl<A: Alloc> Shard<A> {
                 if n > max_scan {
                     return Err("chain longer than max_scan (or a cycle)");
                 }
-                let r = self.pool.get(idx as usize).ok_or("chain index out of range")?;
+                let r = self
+                    .pool
+                    .get(idx as usize)
+                    .ok_or("chain index out of range")?;
                 if idx >= self.hwm || !r.is_live() {
                     return Err("chain reaches a free slot");
                 }
@@ -666,7 +721,10 @@ impl<A: Alloc> Shard<A> {
                 }
                 let mut j = r.next;
                 while j != NIL {
-                    let o = self.pool.get(j as usize).ok_or("chain index out of range")?;
+                    let o = self
+                        .pool
+                        .get(j as usize)
+                        .ok_or("chain index out of range")?;
                     if o.pfn() == r.pfn() {
                         return Err("duplicate PFN");
                     }
@@ -676,7 +734,10 @@ impl<A: Alloc> Shard<A> {
             }
             reached += u64::from(n);
         }
-        let live_slots = self.pool[..self.hwm as usize].iter().filter(|r| r.is_live()).count();
+        let live_slots = self.pool[..self.hwm as usize]
+            .iter()
+            .filter(|r| r.is_live())
+            .count();
         if reached != u64::from(self.live) || live_slots != self.live as usize {
             return Err("record count mismatch");
         }
@@ -717,7 +778,10 @@ impl<A: Alloc> Shard<A> {
             }
             heap::check_order(slots, len)?;
         }
-        for r in self.pool[..self.hwm as usize].iter().filter(|r| r.is_live()) {
+        for r in self.pool[..self.hwm as usize]
+            .iter()
+            .filter(|r| r.is_live())
+        {
             let node = r.hot.nid();
             if node >= self.params.nr_nodes {
                 return Err("record with invalid node");

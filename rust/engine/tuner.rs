@@ -56,8 +56,14 @@ impl<A: Alloc> ThresholdTuner<A> {
         if !(1 <= p.min && p.min <= p.initial && p.initial <= p.max && p.max <= FREQ_MAX) {
             return Err(Error::Invalid("need 1 <= min <= initial <= max <= 15"));
         }
-        let init = Period { threshold: p.initial, ..Period::default() };
-        Ok(ThresholdTuner { nodes: alloc.alloc(nr_nodes as usize, init)?, params })
+        let init = Period {
+            threshold: p.initial,
+            ..Period::default()
+        };
+        Ok(ThresholdTuner {
+            nodes: alloc.alloc(nr_nodes as usize, init)?,
+            params,
+        })
     }
 
     /// Current threshold of `node` (0 for an unknown node).
@@ -81,7 +87,12 @@ impl<A: Alloc> ThresholdTuner<A> {
         let params = self.params;
         let p = self.nodes.get_mut(node as usize)?;
         if !p.open {
-            *p = Period { start: now, candidates: 0, threshold: p.threshold, open: true };
+            *p = Period {
+                start: now,
+                candidates: 0,
+                threshold: p.threshold,
+                open: true,
+            };
             return None;
         }
         if before(now, p.start) {

@@ -35,7 +35,10 @@ fn run<R: Reporter>(r: &mut R, w: &Workload, scenario: &str) -> usize {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     if args.is_empty() {
         for imp in ["engine", "engine+lock", "rfc", "flat"] {
             let n = one(imp, "known90", 1 << 12);

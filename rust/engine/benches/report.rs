@@ -90,7 +90,10 @@ fn new_1<R: Reporter>(c: &mut Ctx, r: &mut R, full: bool) -> Meas {
         }
         samples.push(ns / (rounds * batch) as f64);
     }
-    Meas { ns: median(samples), allocs: allocs as f64 / n as f64 }
+    Meas {
+        ns: median(samples),
+        allocs: allocs as f64 / n as f64,
+    }
 }
 
 /// Known PFNs, one thread.
@@ -106,7 +109,10 @@ fn known_1<R: Reporter>(c: &mut Ctx, r: &mut R, filled: usize) -> Meas {
         allocs += common::allocs() - a;
         samples.push(ns / m as f64);
     }
-    Meas { ns: median(samples), allocs: allocs as f64 / (m * c.reps) as f64 }
+    Meas {
+        ns: median(samples),
+        allocs: allocs as f64 / (m * c.reps) as f64,
+    }
 }
 
 /// One thread's share: returns its time in ns and its allocations.
@@ -155,7 +161,10 @@ fn new_2<R: Reporter + Copy + Send>(c: &mut Ctx, h: R, full: bool) -> Meas {
         }
         samples.push(ns / (rounds * batch / 2) as f64);
     }
-    Meas { ns: median(samples), allocs: allocs as f64 / n as f64 }
+    Meas {
+        ns: median(samples),
+        allocs: allocs as f64 / n as f64,
+    }
 }
 
 /// Known PFNs, two threads; ns per report of one thread.
@@ -169,11 +178,17 @@ fn known_2<R: Reporter + Copy + Send>(c: &mut Ctx, h: R, filled: usize) -> Meas 
         samples.push(t / (m / 2) as f64);
         allocs += a;
     }
-    Meas { ns: median(samples), allocs: allocs as f64 / (m * c.reps) as f64 }
+    Meas {
+        ns: median(samples),
+        allocs: allocs as f64 / (m * c.reps) as f64,
+    }
 }
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn row(fill: usize, threads: usize, what: &str, name: &str, m: Meas, engine: Meas, flat: Meas) {
@@ -191,7 +206,10 @@ const MIB: f64 = 1048576.0;
 fn memory(w: &Workload) {
     let p = engine_params(w.pool);
     let engine = p.memory_bytes().unwrap();
-    println!("## Memory (pool {} records, lower tier {} pages)\n", w.pool, w.span);
+    println!(
+        "## Memory (pool {} records, lower tier {} pages)\n",
+        w.pool, w.span
+    );
     println!("| implementation | bytes/record | total MiB | how |");
     println!("|---|---:|---:|---|");
     println!(
@@ -233,7 +251,13 @@ fn main() {
     let reps = env("PGHOT_BENCH_REPS", 5);
     let w = Workload::new(pool);
     memory(&w);
-    let mut c = Ctx { w, reps, now: 1_000_000, seq: 0, seed: 1 };
+    let mut c = Ctx {
+        w,
+        reps,
+        now: 1_000_000,
+        seq: 0,
+        seed: 1,
+    };
     let (r1, b1) = c.new_rounds(false);
     println!(
         "## Time per report (median of {reps} samples; new PFN: {} reports/sample below 100% fill, {} at 100%; known PFN: {} reports/sample)\n",
@@ -251,28 +275,49 @@ fn main() {
             c.seq = 0;
             let mut shard = new_shard(pool);
             c.now = prefill(&mut shard, &w, filled, c.now);
-            let e = if what == "new" { new_1(&mut c, &mut shard, full) } else { known_1(&mut c, &mut shard, filled) };
+            let e = if what == "new" {
+                new_1(&mut c, &mut shard, full)
+            } else {
+                known_1(&mut c, &mut shard, filled)
+            };
             let stats = *shard.stats();
             drop(shard);
             c.seq = 0;
             let locked = new_locked(pool, 1);
             let mut h = Locked(&locked);
             c.now = prefill(&mut h, &w, filled, c.now);
-            let el = if what == "new" { new_1(&mut c, &mut h, full) } else { known_1(&mut c, &mut h, filled) };
+            let el = if what == "new" {
+                new_1(&mut c, &mut h, full)
+            } else {
+                known_1(&mut c, &mut h, filled)
+            };
             drop(locked);
             c.seq = 0;
             let rfc = new_rfc(pool);
             let mut h = &rfc;
             c.now = prefill(&mut h, &w, filled, c.now);
-            let a = if what == "new" { new_1(&mut c, &mut h, full) } else { known_1(&mut c, &mut h, filled) };
+            let a = if what == "new" {
+                new_1(&mut c, &mut h, full)
+            } else {
+                known_1(&mut c, &mut h, filled)
+            };
             drop(rfc);
             c.seq = 0;
             let flat = new_flat(&w);
             let mut h = &flat;
             c.now = prefill(&mut h, &w, filled, c.now);
-            let b = if what == "new" { new_1(&mut c, &mut h, full) } else { known_1(&mut c, &mut h, filled) };
+            let b = if what == "new" {
+                new_1(&mut c, &mut h, full)
+            } else {
+                known_1(&mut c, &mut h, filled)
+            };
             drop(flat);
-            assert!(e.allocs == 0.0 && el.allocs == 0.0, "the engine allocated on the report path: {} {}", e.allocs, el.allocs);
+            assert!(
+                e.allocs == 0.0 && el.allocs == 0.0,
+                "the engine allocated on the report path: {} {}",
+                e.allocs,
+                el.allocs
+            );
             row(fill, 1, what, "engine", e, e, b);
             row(fill, 1, what, "engine+lock", el, e, b);
             row(fill, 1, what, "rfc (a)", a, e, b);
@@ -286,19 +331,31 @@ fn main() {
             let locked = new_locked(pool, 2);
             let mut h = Locked(&locked);
             c.now = prefill(&mut h, &w, filled, c.now);
-            let e2 = if what == "new" { new_2(&mut c, h, full) } else { known_2(&mut c, h, filled) };
+            let e2 = if what == "new" {
+                new_2(&mut c, h, full)
+            } else {
+                known_2(&mut c, h, filled)
+            };
             drop(locked);
             c.seq = 0;
             let rfc = new_rfc(pool);
             let mut h = &rfc;
             c.now = prefill(&mut h, &w, filled, c.now);
-            let a2 = if what == "new" { new_2(&mut c, h, full) } else { known_2(&mut c, h, filled) };
+            let a2 = if what == "new" {
+                new_2(&mut c, h, full)
+            } else {
+                known_2(&mut c, h, filled)
+            };
             drop(rfc);
             c.seq = 0;
             let flat = new_flat(&w);
             let mut h = &flat;
             c.now = prefill(&mut h, &w, filled, c.now);
-            let b2 = if what == "new" { new_2(&mut c, h, full) } else { known_2(&mut c, h, filled) };
+            let b2 = if what == "new" {
+                new_2(&mut c, h, full)
+            } else {
+                known_2(&mut c, h, filled)
+            };
             drop(flat);
             assert!(e2.allocs == 0.0, "the engine allocated on the report path");
             row(fill, 2, what, "engine+lock", e2, e2, b2);

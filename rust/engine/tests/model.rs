@@ -26,19 +26,37 @@ use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 enum Op {
-    Report { pfn: u8, nid: u8 },
+    Report {
+        pfn: u8,
+        nid: u8,
+    },
     Tick(u64),
-    Jump { kind: u8, x: u64 },
+    Jump {
+        kind: u8,
+        x: u64,
+    },
     Back(u64),
-    Remove { pfn: u8 },
-    Prune { budget: u32 },
-    Take { node: u8, n: u8 },
-    SetThreshold { node: u8, th: u8 },
+    Remove {
+        pfn: u8,
+    },
+    Prune {
+        budget: u32,
+    },
+    Take {
+        node: u8,
+        n: u8,
+    },
+    SetThreshold {
+        node: u8,
+        th: u8,
+    },
     /// `steps` times: move the clock by the prune horizon (no flush) and
     /// report a filler page, without calling `prune`. Enough steps carry
     /// idle records past the time field's range, where only the shard's
     /// forced sweeps keep them from looking fresh.
-    Drift { steps: u8 },
+    Drift {
+        steps: u8,
+    },
 }
 
 /// Stands for a node id `>= nr_nodes` in `Op::Report`.
@@ -84,7 +102,11 @@ fn params() -> impl Strategy<Value = Params> {
 }
 
 fn start() -> impl Strategy<Value = u64> {
-    prop_oneof![Just(0u64), any::<u64>(), (0u64..2000).prop_map(|d| u64::MAX - d)]
+    prop_oneof![
+        Just(0u64),
+        any::<u64>(),
+        (0u64..2000).prop_map(|d| u64::MAX - d)
+    ]
 }
 
 /// PFN number `i` of the test universe; spread over both 32-bit halves.
@@ -155,7 +177,12 @@ fn snapshot(s: &Shard<VecAlloc>) -> BTreeMap<u64, RecordInfo> {
 
 /// Removes from the model what the shard pruned on its own, checking that
 /// each was idle for longer than the horizon at `t`.
-fn sync_pruned(m: &mut Model, snap: &BTreeMap<u64, RecordInfo>, t: u128, victim: Option<u64>) -> usize {
+fn sync_pruned(
+    m: &mut Model,
+    snap: &BTreeMap<u64, RecordInfo>,
+    t: u128,
+    victim: Option<u64>,
+) -> usize {
     let gone: Vec<u64> = m
         .recs
         .keys()
@@ -172,14 +199,27 @@ fn sync_pruned(m: &mut Model, snap: &BTreeMap<u64, RecordInfo>, t: u128, victim:
 fn compare(m: &Model, s: &Shard<VecAlloc>) {
     s.check().unwrap();
     let snap = snapshot(s);
-    assert_eq!(snap.len(), m.recs.len(), "record sets differ: {snap:?} vs {:?}", m.recs);
+    assert_eq!(
+        snap.len(),
+        m.recs.len(),
+        "record sets differ: {snap:?} vs {:?}",
+        m.recs
+    );
     assert!(s.len() <= s.capacity());
     for (p, r) in &m.recs {
         let e = snap.get(p).unwrap_or_else(|| panic!("pfn {p} lost"));
         let h = e.hotness;
         let stamp = ((r.last >> m.shift) as u64 & ((1 << TIME_BITS) - 1)) as u32;
-        assert_eq!((h.freq(), h.nid(), h.time()), (r.freq, r.nid, stamp), "pfn {p}");
-        assert_eq!(e.heap_pos.is_some(), r.in_heap, "heap membership of pfn {p}");
+        assert_eq!(
+            (h.freq(), h.nid(), h.time()),
+            (r.freq, r.nid, stamp),
+            "pfn {p}"
+        );
+        assert_eq!(
+            e.heap_pos.is_some(),
+            r.in_heap,
+            "heap membership of pfn {p}"
+        );
     }
     for node in 0..m.p.nr_nodes {
         assert!(s.heap_len(node) <= m.p.heap_capacity as usize);
@@ -207,7 +247,11 @@ fn place(m: &mut Model, s: &Shard<VecAlloc>, pfn: u64, mut rec: MRec) -> bool {
                         .collect();
                     assert_eq!(evicted.len(), 1, "exactly one member evicted");
                     let ev = m.recs.get_mut(&evicted[0]).unwrap();
-                    assert_eq!((ev.freq, ev.last >> m.shift), min, "evicted member was not the coldest");
+                    assert_eq!(
+                        (ev.freq, ev.last >> m.shift),
+                        min,
+                        "evicted member was not the coldest"
+                    );
                     ev.in_heap = false;
                     true
                 } else {
@@ -231,7 +275,10 @@ fn place(m: &mut Model, s: &Shard<VecAlloc>, pfn: u64, mut rec: MRec) -> bool {
 fn report(m: &mut Model, s: &mut Shard<VecAlloc>, pfn: u64, nid: u32) {
     if nid >= m.p.nr_nodes {
         let before = snapshot(s);
-        assert_eq!(s.record_access(pfn, nid, m.now as u64).access, Access::Invalid);
+        assert_eq!(
+            s.record_access(pfn, nid, m.now as u64).access,
+            Access::Invalid
+        );
         assert_eq!(snapshot(s), before);
         return;
     }
@@ -251,10 +298,24 @@ fn report(m: &mut Model, s: &mut Shard<VecAlloc>, pfn: u64, nid: u32) {
     }
     let entered = if let Some(r) = m.recs.get(&pfn).copied() {
         assert_eq!(out.access, Access::Updated);
-        let freq = if m.age(&r, t) <= m.window { (r.freq + 1).min(FREQ_MAX) } else { 1 };
+        let freq = if m.age(&r, t) <= m.window {
+            (r.freq + 1).min(FREQ_MAX)
+        } else {
+            1
+        };
         let in_heap = r.in_heap && r.nid == nid;
         m.recs.remove(&pfn);
-        place(m, s, pfn, MRec { last: t, freq, nid, in_heap })
+        place(
+            m,
+            s,
+            pfn,
+            MRec {
+                last: t,
+                freq,
+                nid,
+                in_heap,
+            },
+        )
     } else {
         let b = s.bucket_of(pfn);
         let chain: Vec<(u64, MRec)> = m
@@ -263,7 +324,8 @@ fn report(m: &mut Model, s: &mut Shard<VecAlloc>, pfn: u64, nid: u32) {
             .filter(|(p, _)| s.bucket_of(**p) == b)
             .map(|(&p, &r)| (p, r))
             .collect();
-        let full = m.recs.len() >= m.p.pool_capacity as usize || chain.len() >= m.p.max_scan as usize;
+        let full =
+            m.recs.len() >= m.p.pool_capacity as usize || chain.len() >= m.p.max_scan as usize;
         if !full {
             assert_eq!(out.access, Access::Created);
         } else {
@@ -289,13 +351,30 @@ fn report(m: &mut Model, s: &mut Shard<VecAlloc>, pfn: u64, nid: u32) {
                     let Access::Replaced { victim } = out.access else {
                         panic!("expected a replacement, got {out:?}");
                     };
-                    let v = cands.iter().find(|(p, _)| *p == victim).expect("victim replaceable, in reach");
-                    assert_eq!(coldness(&v.1), coldest, "victim was not the coldest in reach");
+                    let v = cands
+                        .iter()
+                        .find(|(p, _)| *p == victim)
+                        .expect("victim replaceable, in reach");
+                    assert_eq!(
+                        coldness(&v.1),
+                        coldest,
+                        "victim was not the coldest in reach"
+                    );
                     m.recs.remove(&victim);
                 }
             }
         }
-        place(m, s, pfn, MRec { last: t, freq: 1, nid, in_heap: false })
+        place(
+            m,
+            s,
+            pfn,
+            MRec {
+                last: t,
+                freq: 1,
+                nid,
+                in_heap: false,
+            },
+        )
     };
     assert_eq!(out.entered_heap, entered, "entered_heap for pfn {pfn}");
 }
@@ -318,7 +397,11 @@ fn run(p: Params, start: u64, ops: Vec<Op>) -> pghot_engine::Stats {
     for op in ops {
         match op {
             Op::Report { pfn, nid } => {
-                let nid = if nid == INVALID { p.nr_nodes } else { u32::from(nid) % p.nr_nodes };
+                let nid = if nid == INVALID {
+                    p.nr_nodes
+                } else {
+                    u32::from(nid) % p.nr_nodes
+                };
                 report(&mut m, &mut s, pfn_of(pfn), nid)
             }
             Op::Tick(d) => m.now += u128::from(d) * (u128::from(p.window_jiffies) / 16 + 1),
@@ -330,7 +413,9 @@ fn run(p: Params, start: u64, ops: Vec<Op>) -> pghot_engine::Stats {
                     1 => horizon_j + x % (horizon_j + 1),
                     // Close to a multiple of the time field's range, where
                     // stale stamps look fresh.
-                    2 => (range_j * (1 + x % 3)).wrapping_add(x >> 60).wrapping_sub(4 << shift),
+                    2 => (range_j * (1 + x % 3))
+                        .wrapping_add(x >> 60)
+                        .wrapping_sub(4 << shift),
                     _ => x % (1 << 40),
                 })
             }
@@ -345,7 +430,10 @@ fn run(p: Params, start: u64, ops: Vec<Op>) -> pghot_engine::Stats {
                 let gone = sync_pruned(&mut m, &snapshot(&s), t, None);
                 assert_eq!(n as usize, gone);
                 if budget >= p.pool_capacity {
-                    assert!(m.recs.values().all(|r| !m.stale(r, t)), "full prune left idle records");
+                    assert!(
+                        m.recs.values().all(|r| !m.stale(r, t)),
+                        "full prune left idle records"
+                    );
                 }
             }
             Op::Take { node, n } => {
@@ -361,13 +449,18 @@ fn run(p: Params, start: u64, ops: Vec<Op>) -> pghot_engine::Stats {
                     for c in &out[..got] {
                         m.recs.get_mut(&c.pfn).expect("taken pfn tracked").in_heap = true;
                     }
-                    let mut keys: Vec<(u8, u128)> = m.heap_members(node).iter().map(|(_, r)| m.key(r)).collect();
+                    let mut keys: Vec<(u8, u128)> =
+                        m.heap_members(node).iter().map(|(_, r)| m.key(r)).collect();
                     keys.sort_by(|a, b| b.cmp(a));
                     assert_eq!(got, (n as usize).min(keys.len()));
                     for (i, c) in out[..got].iter().enumerate() {
                         let r = m.recs.get_mut(&c.pfn).unwrap();
                         assert_eq!((c.nid, c.freq), (r.nid, r.freq));
-                        assert_eq!((r.freq, r.last >> shift), keys[i], "not taken hottest first");
+                        assert_eq!(
+                            (r.freq, r.last >> shift),
+                            keys[i],
+                            "not taken hottest first"
+                        );
                         r.in_heap = false;
                         r.freq = 0;
                     }

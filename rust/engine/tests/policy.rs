@@ -24,11 +24,14 @@ fn rate_limit_budget_per_second() {
     assert_eq!(rl.admit(1, 300, 1249, HZ), 256); // other node, own budget
     assert_eq!(rl.admit(0, 300, 1250, HZ), 256); // new window
     assert_eq!(rl.admit(9, 1, 1250, HZ), 0); // unknown node
-    // Time going backwards stays in the current window.
+                                             // Time going backwards stays in the current window.
     assert_eq!(rl.admit(0, 1, 1200, HZ), 0);
     rl.set_rate(2);
     assert_eq!(rl.admit(0, 1000, 1251, HZ), 256);
-    assert!(matches!(RateLimiter::new(0, 1, &VecAlloc), Err(Error::Invalid(_))));
+    assert!(matches!(
+        RateLimiter::new(0, 1, &VecAlloc),
+        Err(Error::Invalid(_))
+    ));
 }
 
 #[test]
@@ -84,7 +87,13 @@ proptest! {
 }
 
 fn tuner() -> ThresholdTuner<VecAlloc> {
-    let p = TunerParams { period_jiffies: 1000, min: 2, max: 8, step: 1, initial: 4 };
+    let p = TunerParams {
+        period_jiffies: 1000,
+        min: 2,
+        max: 8,
+        step: 1,
+        initial: 4,
+    };
     ThresholdTuner::new(2, p, &VecAlloc).unwrap()
 }
 
@@ -92,7 +101,7 @@ fn tuner() -> ThresholdTuner<VecAlloc> {
 fn tuner_tightens_and_relaxes_within_bounds() {
     let mut t = tuner();
     let pps = 1000; // pages per second the rate limit admits
-    // HZ=1000, 1000-jiffy period: 1000 expected candidates.
+                    // HZ=1000, 1000-jiffy period: 1000 expected candidates.
     assert_eq!(t.adjust(0, 0, 1000, pps), None); // opens the first period
     t.count(0, 1101); // > 110%
     assert_eq!(t.adjust(0, 999, 1000, pps), None); // period not over
@@ -123,15 +132,27 @@ fn tuner_scales_expectation_by_elapsed_time_and_ignores_backwards_time() {
     assert_eq!(t.adjust(1, u64::MAX - 200, 100, 100), None);
     // 3000 jiffies at HZ=100 with 100 pages/s: 3000 expected; 3000 seen.
     t.count(1, 3000);
-    assert_eq!(t.adjust(1, (u64::MAX - 100).wrapping_add(3000), 100, 100), Some(4));
+    assert_eq!(
+        t.adjust(1, (u64::MAX - 100).wrapping_add(3000), 100, 100),
+        Some(4)
+    );
 }
 
 #[test]
 fn tuner_params_are_validated() {
-    let ok = TunerParams { period_jiffies: 10, min: 1, max: 15, step: 1, initial: 2 };
+    let ok = TunerParams {
+        period_jiffies: 10,
+        min: 1,
+        max: 15,
+        step: 1,
+        initial: 2,
+    };
     assert!(ThresholdTuner::new(1, ok, &VecAlloc).is_ok());
     for bad in [
-        TunerParams { period_jiffies: 0, ..ok },
+        TunerParams {
+            period_jiffies: 0,
+            ..ok
+        },
         TunerParams { step: 0, ..ok },
         TunerParams { min: 0, ..ok },
         TunerParams { max: 16, ..ok },
@@ -145,7 +166,12 @@ fn tuner_params_are_validated() {
 
 /// Distances of a 4-node box: nodes 0 and 1 have CPUs and DRAM, 2 is a
 /// CPU-less DRAM node near 1, 3 is CXL memory behind node 1.
-const DIST: [[u32; 4]; 4] = [[10, 20, 30, 40], [20, 10, 15, 25], [30, 15, 10, 25], [40, 25, 25, 10]];
+const DIST: [[u32; 4]; 4] = [
+    [10, 20, 30, 40],
+    [20, 10, 15, 25],
+    [30, 15, 10, 25],
+    [40, 25, 25, 10],
+];
 
 #[test]
 fn target_selection() {
@@ -154,7 +180,7 @@ fn target_selection() {
     assert_eq!(select_target(Some(1), 3, &top, d), Some(1)); // accessing node is top tier
     assert_eq!(select_target(Some(3), 3, &top, d), Some(1)); // nearest
     assert_eq!(select_target(None, 3, &top, d), Some(1)); // from the page's node
-    // A CPU-less top-tier node is a valid target.
+                                                          // A CPU-less top-tier node is a valid target.
     assert_eq!(select_target(Some(3), 3, &[0, 2], d), Some(2));
     // Ties go to the lowest id.
     assert_eq!(select_target(Some(3), 3, &[2, 1], |_, _| 7), Some(1));

@@ -63,7 +63,10 @@ fn turns_hot_enters_heap_and_is_taken_hottest_first() {
         for _ in 0..p {
             now += 1;
             let o = s.record_access(p, 2, now);
-            assert_eq!(o.entered_heap, p >= 3 && s.get(p).unwrap().hotness.freq() == 3);
+            assert_eq!(
+                o.entered_heap,
+                p >= 3 && s.get(p).unwrap().hotness.freq() == 3
+            );
         }
     }
     s.check().unwrap();
@@ -149,7 +152,12 @@ fn replacement_takes_the_coldest_and_drops_when_none() {
     let mut s = shard(&small(4, 4, 3));
     // 10: freq 2 at t=50; 11: freq 1 at t=10; 12: freq 1 at t=40;
     // 13: hot (3 accesses), in the heap.
-    for (p, ts) in [(13u64, &[1u64, 2, 3][..]), (11, &[10]), (12, &[40]), (10, &[49, 50])] {
+    for (p, ts) in [
+        (13u64, &[1u64, 2, 3][..]),
+        (11, &[10]),
+        (12, &[40]),
+        (10, &[49, 50]),
+    ] {
         for &t in ts {
             s.record_access(p, 0, t);
         }
@@ -188,7 +196,10 @@ fn chain_limit_bounds_lookups_even_with_free_slots() {
         assert_eq!(access(&mut s, pfn, 0, i as u64), Access::Created);
     }
     // Chain full (3), pool not: the coldest of the chain is replaced.
-    assert_eq!(access(&mut s, same[3], 0, 10), Access::Replaced { victim: same[0] });
+    assert_eq!(
+        access(&mut s, same[3], 0, 10),
+        Access::Replaced { victim: same[0] }
+    );
     assert_eq!(s.len(), 3);
 }
 
@@ -253,7 +264,11 @@ fn jiffies_wrap_is_seamless() {
     assert!(o.entered_heap);
     assert_eq!(freq(&s, 1), 3);
     s.record_access(1, 0, t0.wrapping_add(201));
-    assert_eq!(freq(&s, 1), 1, "idle for more than a window across the wrap");
+    assert_eq!(
+        freq(&s, 1),
+        1,
+        "idle for more than a window across the wrap"
+    );
     assert_eq!(s.prune(t0.wrapping_add(601), u32::MAX), 0);
     assert_eq!(s.prune(t0.wrapping_add(602), u32::MAX), 1);
     s.check().unwrap();
@@ -316,7 +331,11 @@ fn idle_record_never_aliases_without_prune_calls() {
     assert_eq!(s.stamp(at), s.stamp(t0 + 1));
     assert_eq!(s.stats().flushes, 0);
     assert!(s.stats().forced_sweeps > 0);
-    assert_eq!(access(&mut s, 1, 0, at), Access::Created, "must not be seen as fresh");
+    assert_eq!(
+        access(&mut s, 1, 0, at),
+        Access::Created,
+        "must not be seen as fresh"
+    );
     assert_eq!(freq(&s, 1), 1);
 }
 

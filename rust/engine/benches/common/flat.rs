@@ -15,7 +15,10 @@ pub struct Flat {
 impl Flat {
     /// One byte for each page of `base..base + pages`.
     pub fn new(base: u64, pages: usize) -> Self {
-        Flat { bytes: (0..pages).map(|_| AtomicU8::new(0)).collect(), base }
+        Flat {
+            bytes: (0..pages).map(|_| AtomicU8::new(0)).collect(),
+            base,
+        }
     }
 
     /// Records an access.
@@ -25,7 +28,11 @@ impl Flat {
         let t = ((now >> 7) & 31) as u8;
         let mut cur = a.load(Relaxed);
         loop {
-            let f = if cur >> 3 == t { (cur & 7).saturating_add(1).min(7) } else { 1 };
+            let f = if cur >> 3 == t {
+                (cur & 7).saturating_add(1).min(7)
+            } else {
+                1
+            };
             match a.compare_exchange_weak(cur, (t << 3) | f, Relaxed, Relaxed) {
                 Ok(_) => return,
                 Err(x) => cur = x,

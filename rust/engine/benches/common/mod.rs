@@ -58,7 +58,11 @@ pub fn allocs() -> u64 {
 /// Resident memory of this process, in bytes.
 pub fn rss() -> usize {
     let s = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    s.split_whitespace().nth(1).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0) * 4096
+    s.split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0)
+        * 4096
 }
 
 /// Jiffies advance by one every 4096 reports.
@@ -76,7 +80,11 @@ pub struct Workload {
 
 impl Workload {
     pub fn new(pool: usize) -> Self {
-        Workload { pool, base: 1 << 20, span: (pool as u64 * 16).next_power_of_two() }
+        Workload {
+            pool,
+            base: 1 << 20,
+            span: (pool as u64 * 16).next_power_of_two(),
+        }
     }
     /// PFN number `i`: multiplying by an odd constant modulo the
     /// power-of-two span is a bijection of 0..span.
@@ -97,8 +105,13 @@ impl Workload {
     }
     /// `n` PFNs never tracked before, starting at index `2 * pool + from`.
     pub fn fresh(&self, from: usize, n: usize) -> Vec<u64> {
-        assert!((2 * self.pool + from + n) as u64 <= self.span, "fresh PFNs exhausted");
-        (0..n).map(|i| self.pfn((2 * self.pool + from + i) as u64)).collect()
+        assert!(
+            (2 * self.pool + from + n) as u64 <= self.span,
+            "fresh PFNs exhausted"
+        );
+        (0..n)
+            .map(|i| self.pfn((2 * self.pool + from + i) as u64))
+            .collect()
     }
 }
 
@@ -186,7 +199,14 @@ pub fn new_locked(pool: usize, n: usize) -> Vec<Mutex<Shard<VecAlloc>>> {
 
 pub fn new_rfc(pool: usize) -> rfc::Rfc {
     let p = engine_params(pool);
-    rfc::Rfc::new(pool, p.nr_buckets as usize, 2, 4096, p.window_jiffies, u32::from(p.freq_threshold))
+    rfc::Rfc::new(
+        pool,
+        p.nr_buckets as usize,
+        2,
+        4096,
+        p.window_jiffies,
+        u32::from(p.freq_threshold),
+    )
 }
 
 pub fn new_flat(w: &Workload) -> flat::Flat {

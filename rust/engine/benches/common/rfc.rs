@@ -89,7 +89,11 @@ impl Heap {
             let j = self.up(i);
             self.down(j);
         } else if self.e.len() < self.cap {
-            self.e.push(Entry { freq: n.freq, last: n.last, node: n });
+            self.e.push(Entry {
+                freq: n.freq,
+                last: n.last,
+                node: n,
+            });
             let i = self.e.len() - 1;
             self.set(i);
             self.up(i);
@@ -128,8 +132,20 @@ fn bucket(pfn: u64, n: usize) -> usize {
 
 impl Rfc {
     /// A table for `cap` records with `nr_buckets` (power of two) buckets.
-    pub fn new(cap: usize, nr_buckets: usize, nodes: usize, heap_cap: usize, window: u64, threshold: u32) -> Self {
-        let heaps = (0..nodes).map(|_| Heap { e: Vec::with_capacity(heap_cap), cap: heap_cap }).collect();
+    pub fn new(
+        cap: usize,
+        nr_buckets: usize,
+        nodes: usize,
+        heap_cap: usize,
+        window: u64,
+        threshold: u32,
+    ) -> Self {
+        let heaps = (0..nodes)
+            .map(|_| Heap {
+                e: Vec::with_capacity(heap_cap),
+                cap: heap_cap,
+            })
+            .collect();
         Rfc {
             buckets: (0..nr_buckets).map(|_| Mutex::new(None)).collect(),
             heaps: Mutex::new(Heaps(heaps)),
@@ -142,11 +158,17 @@ impl Rfc {
 
     /// Records an access.
     pub fn report(&self, pfn: u64, nid: u32, now: u64) {
-        let mut head = self.buckets[bucket(pfn, self.buckets.len())].lock().unwrap();
+        let mut head = self.buckets[bucket(pfn, self.buckets.len())]
+            .lock()
+            .unwrap();
         let mut cur = head.as_deref_mut();
         while let Some(n) = cur {
             if n.pfn == pfn {
-                n.freq = if now.wrapping_sub(n.last) > self.window { 1 } else { n.freq + 1 };
+                n.freq = if now.wrapping_sub(n.last) > self.window {
+                    1
+                } else {
+                    n.freq + 1
+                };
                 n.last = now;
                 n.nid = nid;
                 if n.freq >= self.threshold {
@@ -162,8 +184,15 @@ impl Rfc {
             let mut cur = head.as_deref();
             let mut i = 0;
             while let Some(n) = cur {
-                let f = if now.wrapping_sub(n.last) > self.window { 0 } else { n.freq };
-                if n.heap_idx.load(Relaxed) == NO_HEAP && f < self.threshold && best.is_none_or(|(_, k)| (f, n.last) < k) {
+                let f = if now.wrapping_sub(n.last) > self.window {
+                    0
+                } else {
+                    n.freq
+                };
+                if n.heap_idx.load(Relaxed) == NO_HEAP
+                    && f < self.threshold
+                    && best.is_none_or(|(_, k)| (f, n.last) < k)
+                {
                     best = Some((i, (f, n.last)));
                 }
                 cur = n.next.as_deref();
@@ -180,13 +209,22 @@ impl Rfc {
         } else {
             self.count.fetch_add(1, Relaxed);
         }
-        let n = Box::new(Node { pfn, last: now, freq: 1, nid, next: head.take(), heap_idx: AtomicUsize::new(NO_HEAP) });
+        let n = Box::new(Node {
+            pfn,
+            last: now,
+            freq: 1,
+            nid,
+            next: head.take(),
+            heap_idx: AtomicUsize::new(NO_HEAP),
+        });
         *head = Some(n);
     }
 
     /// Stops tracking `pfn`.
     pub fn remove(&self, pfn: u64) {
-        let mut head = self.buckets[bucket(pfn, self.buckets.len())].lock().unwrap();
+        let mut head = self.buckets[bucket(pfn, self.buckets.len())]
+            .lock()
+            .unwrap();
         let mut link = &mut *head;
         while link.as_ref().is_some_and(|n| n.pfn != pfn) {
             link = &mut link.as_mut().unwrap().next;
