@@ -142,13 +142,11 @@ void pghot_spin_unlock_irqrestore(void *lock, unsigned long flags);
 void pghot_promote_batch(const unsigned long *pfns, unsigned int nr, int nid,
 			 struct pghot_promote_result *res);
 
-/* kpromoted threads (rust/kpromoted.c); start/stop sleep. */
-int pghot_kpromoted_start(int nid);
-void pghot_kpromoted_stop(int nid);
+/* kpromoted threads (rust/kpromoted.c). */
 void pghot_kpromoted_wake(int nid);
 bool pghot_kpromoted_running(int nid);
-/* Run threads on exactly the nodes of @mask (bit n: node n). */
-int pghot_kpromoted_sync(u64 mask);
+/* Run threads on exactly the nodes pghot_kpromoted_wanted() names. Sleeps. */
+int pghot_kpromoted_sync(void);
 
 /* Memory hotplug: calls pghot_memory_changed() on online/offline. */
 int pghot_hotplug_register(void);
@@ -181,6 +179,9 @@ ssize_t pghot_user_report(const char *buf, size_t count);
 
 /* Memory went online or offline somewhere: re-derive targets and threads. */
 void pghot_memory_changed(void);
+
+/* Nodes that should run kpromoted now (bit n: node n). */
+u64 pghot_kpromoted_wanted(void);
 
 /* One pass of kpromoted for @nid; returns how long to sleep, in ms. */
 unsigned int pghot_kpromoted_pass(int nid);

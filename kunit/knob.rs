@@ -65,10 +65,22 @@ mod user_tests {
     use crate::user::{parse, UserAccess};
     use kernel::prelude::*;
 
+    fn collect(input: &[u8], out: &mut [UserAccess; 4]) -> Result<usize> {
+        let mut i = 0;
+        parse(input, |a| {
+            if i == out.len() {
+                return Err(EINVAL);
+            }
+            out[i] = a;
+            i += 1;
+            Ok(())
+        })
+    }
+
     #[test]
     fn parses_pairs_in_decimal_and_hex() {
         let mut out = [UserAccess::default(); 4];
-        assert_eq!(parse(b"123 0\n0x1f -1\n\n", &mut out), Ok(2));
+        assert_eq!(collect(b"123 0\n0x1f -1\n\n", &mut out), Ok(2));
         assert_eq!(out[0], UserAccess { pfn: 123, nid: 0 });
         assert_eq!(out[1], UserAccess { pfn: 0x1f, nid: -1 });
     }
@@ -88,7 +100,7 @@ mod user_tests {
             b"-1 0",
             b"1 0\n1 0\n1 0\n1 0\n1 0",
         ] {
-            assert_eq!(parse(bad, &mut out), Err(EINVAL));
+            assert_eq!(collect(bad, &mut out), Err(EINVAL));
         }
     }
 }

@@ -96,12 +96,12 @@ pub(crate) fn trace_migrate_batch(nid: u32, nr_asked: u32, nr_moved: u32) {
     unsafe { generated::pghot_trace_migrate_batch(nid as i32, nr_asked, nr_moved) }
 }
 
-/// Starts kpromoted on the nodes of `mask` and stops it everywhere else.
-/// Sleeps.
-pub(crate) fn kpromoted_sync(mask: u64) -> Result {
+/// Starts kpromoted on the nodes `state::pghot_kpromoted_wanted` names and
+/// stops it everywhere else. Sleeps.
+pub(crate) fn kpromoted_sync() -> Result {
     // SAFETY: process context (sysfs store, module init/exit, hotplug
-    // notifier); the C side serialises start and stop with a mutex.
-    to_result(unsafe { generated::pghot_kpromoted_sync(mask) })
+    // notifier); the C side decides and acts under one mutex.
+    to_result(unsafe { generated::pghot_kpromoted_sync() })
 }
 
 /// Wakes the kpromoted thread of `nid`, if it runs. Any context but NMI.

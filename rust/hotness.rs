@@ -9,7 +9,9 @@
 //! on different PFNs rarely meet on a lock and never on a global one.
 //! kpromoted locks one shard at a time to take candidates or prune. The
 //! policy sits behind a mutex of its own, taken only by kpromoted threads
-//! and knob writes, never on the report path. No lock nests in another.
+//! and knob writes, never on the report path. The only nesting is a shard
+//! lock taken inside the policy mutex (to apply a new threshold), never the
+//! other way round.
 
 use core::pin::Pin;
 
@@ -42,6 +44,16 @@ pub(crate) fn errno(e: engine::Error) -> Error {
         engine::Error::NoMemory => ENOMEM,
         engine::Error::Invalid(_) => EINVAL,
     }
+}
+
+/// What a report did, as the report path needs to know.
+pub(crate) struct Recorded {
+    /// The engine's outcome.
+    pub(crate) outcome: Outcome,
+    /// Records in the target's heap in this shard, after the report.
+    pub(crate) heap_len: usize,
+    /// The target's current (possibly tuned) hotness threshold.
+    pub(crate) threshold: u8,
 }
 
 /// Rate limiter and threshold tuner, shared by the kpromoted threads.
@@ -91,11 +103,15 @@ impl Store {
     /// allocation-free. Also returns the heap length of `nid` in the shard,
     /// for the caller's decision to wake kpromoted.
     #[inline]
-    pub(crate) fn record(&self, pfn: u64, nid: u32, now: u64) -> Option<(Outcome, usize)> {
+    pub(crate) fn record(&self, pfn: u64, nid: u32, now: u64) -> Option<Recorded> {
         let mut guard = self.shards[shard_of(pfn, NR_SHARDS)].lock();
         let shard = Option::as_mut(&mut *guard)?;
         let outcome = shard.record_access(pfn, nid, now);
-        Some((outcome, shard.heap_len(nid)))
+        Some(Recorded {
+            outcome,
+            heap_len: shard.heap_len(nid),
+            threshold: shard.threshold(nid),
+        })
     }
 
     /// Takes up to `out.len()` of the hottest candidates for node `nid`,

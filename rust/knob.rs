@@ -122,7 +122,10 @@ fn write(id: pghot_knob, k: &'static Knob, input: &[u8]) -> Result {
     let old = k.get();
     k.store(value);
     if let Err(e) = state::apply(id, value) {
+        // Put back the old value and what it drives (e.g. threads that a
+        // failed `enabled` write started).
         k.store(old);
+        let _ = state::apply(id, old);
         return Err(e);
     }
     Ok(())

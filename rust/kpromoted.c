@@ -42,14 +42,12 @@ static int pghot_kpromoted_fn(void *arg)
 	return 0;
 }
 
-int pghot_kpromoted_start(int nid)
+/* Caller holds pghot_kpromoted_mutex. */
+static int pghot_kpromoted_start(int nid)
 {
 	struct task_struct *task;
 
-	if (nid < 0 || nid >= MAX_NUMNODES)
-		return -EINVAL;
-
-	guard(mutex)(&pghot_kpromoted_mutex);
+	lockdep_assert_held(&pghot_kpromoted_mutex);
 	if (rcu_access_pointer(pghot_kpromoted[nid]))
 		return 0;
 
@@ -65,21 +63,44 @@ int pghot_kpromoted_start(int nid)
 	return 0;
 }
 
-void pghot_kpromoted_stop(int nid)
+/* Caller holds pghot_kpromoted_mutex. */
+static void pghot_kpromoted_stop(int nid)
 {
 	struct task_struct *task;
 
-	if (nid < 0 || nid >= MAX_NUMNODES)
-		return;
-
-	guard(mutex)(&pghot_kpromoted_mutex);
 	task = rcu_replace_pointer(pghot_kpromoted[nid], NULL,
 				   lockdep_is_held(&pghot_kpromoted_mutex));
 	if (!task)
 		return;
+	/* No waker may still hold the pointer when the task goes away. */
 	synchronize_rcu();
 	/* Waits for the pass in progress; its batch is migrated or put back. */
 	kthread_stop(task);
+}
+
+/*
+ * Start kpromoted on the nodes pghot_kpromoted_wanted() names and stop it
+ * everywhere else, under one lock, so that knob writes, memory hotplug and
+ * module teardown cannot interleave their decisions.
+ */
+int pghot_kpromoted_sync(void)
+{
+	int nid, err = 0;
+	u64 mask;
+
+	guard(mutex)(&pghot_kpromoted_mutex);
+	mask = pghot_kpromoted_wanted();
+	for (nid = 0; nid < min_t(int, nr_node_ids, 64); nid++) {
+		if (mask & BIT_ULL(nid)) {
+			int ret = pghot_kpromoted_start(nid);
+
+			if (ret && !err)
+				err = ret;
+		} else {
+			pghot_kpromoted_stop(nid);
+		}
+	}
+	return err;
 }
 
 void pghot_kpromoted_wake(int nid)
@@ -93,24 +114,6 @@ void pghot_kpromoted_wake(int nid)
 	if (task)
 		wake_up_process(task);
 	rcu_read_unlock();
-}
-
-int pghot_kpromoted_sync(u64 mask)
-{
-	int nid, err = 0;
-
-	for (nid = 0; nid < min_t(int, nr_node_ids, 64); nid++) {
-		if (mask & BIT_ULL(nid)) {
-			int ret = pghot_kpromoted_start(nid);
-
-			if (ret && !err)
-				err = ret;
-		} else {
-			pghot_kpromoted_stop(nid);
-		}
-	}
-	/* Threads for nodes beyond the mask's reach never start. */
-	return err;
 }
 
 bool pghot_kpromoted_running(int nid)
@@ -130,7 +133,11 @@ static int pghot_memory_callback(struct notifier_block *nb,
 	return NOTIFY_OK;
 }
 
-/* Below memory tiering's own callback, so tiers are updated first. */
+/*
+ * Memory tiers follow node hotplug (NODE_ADDED_FIRST_MEMORY and friends),
+ * which the core notifies before MEM_ONLINE and after MEM_OFFLINE of the
+ * memory itself, so the tiers are current when this runs.
+ */
 static struct notifier_block pghot_memory_nb = {
 	.notifier_call = pghot_memory_callback,
 	.priority = 0,

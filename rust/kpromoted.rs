@@ -104,7 +104,7 @@ fn promote(store: &crate::hotness::Store, nid: u32) -> Result {
     for (stat, count) in FAIL_STATS.iter().zip(res.fail.iter()) {
         stats::add(*stat, u64::from(*count));
     }
-    bindings::trace_migrate_batch(nid, res.nr_isolated, res.nr_moved);
+    bindings::trace_migrate_batch(nid, pfns.len() as u32, res.nr_moved);
 
     // Moved pages left the lower tier; the others must earn hotness again.
     // Rate-limited ones stay tracked and come back when they heat up again.

@@ -40,29 +40,33 @@ module! {
     params: {
         pool_size: u32 {
             default: 65536,
-            description: "Records tracked at most (rounded down to a multiple of 16, min 1024)",
+            description: "Records tracked at most, 1024..16777216 (rounded down to a multiple of 16)",
         },
     },
 }
 
-/// The loaded module. Fields drop in order: sources and threads go first,
-/// the store it all feeds last.
+/// Largest `pool_size`: 16 Mi records, about 256 MiB of pool per node id.
+const MAX_POOL: u32 = 1 << 24;
+
+/// The loaded module. Fields drop in order: first everything that can call
+/// in (the hint-fault source, hotplug, sysfs writers), then the threads, and
+/// the store they all feed last.
 struct Pghot {
     _hint_fault: bindings::HintFaultConsumer,
-    _threads: Threads,
     _hotplug: bindings::HotplugNotifier,
-    _debugfs: debugfs::Debugfs,
     _sysfs: bindings::Sysfs,
+    _debugfs: debugfs::Debugfs,
+    _threads: Threads,
     _published: Published,
     store: Pin<KBox<hotness::Store>>,
 }
 
-/// Stops every kpromoted thread on drop.
+/// Stops every kpromoted thread on drop, for good.
 struct Threads;
 
 impl Drop for Threads {
     fn drop(&mut self) {
-        let _ = bindings::kpromoted_sync(0);
+        state::stop_threads();
     }
 }
 
@@ -78,7 +82,11 @@ impl Drop for Published {
 impl kernel::Module for Pghot {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let requested = *module_parameters::pool_size.value();
-        let per_shard = (requested as usize / hotness::NR_SHARDS).max(64) as u32;
+        if !(1024..=MAX_POOL).contains(&requested) {
+            pr_err!("pool_size={} is outside 1024..={}\n", requested, MAX_POOL);
+            return Err(EINVAL);
+        }
+        let per_shard = requested / hotness::NR_SHARDS as u32;
         nodes::refresh();
         let params = hotness::params(per_shard, nodes::nr_nodes())?;
         let store = hotness::Store::new(
@@ -95,11 +103,11 @@ impl kernel::Module for Pghot {
         // Reachable before anything that calls in is started.
         state::publish(&store);
         let published = Published;
-        let sysfs = bindings::Sysfs::create()?;
-        let debugfs = debugfs::Debugfs::create();
-        let hotplug = bindings::HotplugNotifier::register()?;
         let threads = Threads;
         state::sync_threads()?;
+        let debugfs = debugfs::Debugfs::create();
+        let sysfs = bindings::Sysfs::create()?;
+        let hotplug = bindings::HotplugNotifier::register()?;
         let hint_fault = bindings::HintFaultConsumer::register()?;
 
         pr_info!(
@@ -110,10 +118,10 @@ impl kernel::Module for Pghot {
         );
         Ok(Pghot {
             _hint_fault: hint_fault,
-            _threads: threads,
             _hotplug: hotplug,
-            _debugfs: debugfs,
             _sysfs: sysfs,
+            _debugfs: debugfs,
+            _threads: threads,
             _published: published,
             store,
         })

@@ -21,10 +21,11 @@ TRACE_EVENT(pghot_hot,
 		__entry->nid = nid;
 		__entry->freq = freq;
 	),
-	TP_printk("pfn=0x%lx target_nid=%d freq=%u",
+	TP_printk("pfn=0x%lx target_nid=%d threshold=%u",
 		  __entry->pfn, __entry->nid, __entry->freq)
 );
 
+/* One migrated batch: folios asked for, base pages that moved. */
 TRACE_EVENT(pghot_migrate_batch,
 	TP_PROTO(int nid, unsigned int nr_asked, unsigned int nr_moved),
 	TP_ARGS(nid, nr_asked, nr_moved),
@@ -38,7 +39,7 @@ TRACE_EVENT(pghot_migrate_batch,
 		__entry->nr_asked = nr_asked;
 		__entry->nr_moved = nr_moved;
 	),
-	TP_printk("nid=%d nr_asked=%u nr_moved=%u",
+	TP_printk("nid=%d folios_asked=%u pages_moved=%u",
 		  __entry->nid, __entry->nr_asked, __entry->nr_moved)
 );
 

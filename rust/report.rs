@@ -25,6 +25,25 @@ pub(crate) enum Recorded {
     Ignored,
 }
 
+/// How far a reporter's `now` may stray from the current jiffies, in
+/// seconds, before pghot uses its own clock: a bogus time far ahead would
+/// otherwise age out every record of a shard at once.
+const MAX_CLOCK_SKEW_S: u64 = 2;
+
+/// `now` if it is within `MAX_CLOCK_SKEW_S` of the current jiffies, else
+/// the current jiffies (wrap-around safe).
+fn trusted_now(now: u64) -> u64 {
+    let real = bindings::jiffies();
+    let skew = MAX_CLOCK_SKEW_S * u64::from(bindings::hz());
+    let ahead = now.wrapping_sub(real);
+    let behind = real.wrapping_sub(now);
+    if ahead <= skew || behind <= skew {
+        now
+    } else {
+        real
+    }
+}
+
 /// Checks and records one access.
 pub(crate) fn record(pfn: u64, nid: i32, src: u32, now: u64) -> Result<Recorded> {
     let Some(source) = Source::from_raw(src) else {
@@ -56,13 +75,14 @@ pub(crate) fn record(pfn: u64, nid: i32, src: u32, now: u64) -> Result<Recorded>
     };
     stats::inc(source.stat());
     if let Some(store) = state::store() {
-        if let Some((outcome, heap_len)) = store.record(pfn, target, now) {
-            if outcome.entered_heap {
-                bindings::trace_hot(pfn, target, knob::FREQ_THRESHOLD.get() as u32);
+        if let Some(r) = store.record(pfn, target, trusted_now(now)) {
+            if r.outcome.entered_heap {
+                // It entered the heap by reaching the node's threshold.
+                bindings::trace_hot(pfn, target, u32::from(r.threshold));
                 // A shard's heap holds about 1/NR_SHARDS of the node's hot
                 // pages: wake kpromoted once a full batch is likely waiting.
                 let batch = knob::KPROMOTED_BATCH_NR.get() as usize;
-                if heap_len.saturating_mul(NR_SHARDS) >= batch {
+                if r.heap_len.saturating_mul(NR_SHARDS) >= batch {
                     bindings::kpromoted_wake(target);
                 }
             }

@@ -18,6 +18,10 @@ use crate::nodes;
 
 static STORE: Atomic<*mut Store> = Atomic::new(core::ptr::null_mut());
 
+/// Set when teardown begins: from then on no kpromoted may start, whatever
+/// a late knob write or hotplug event asks.
+static STOPPING: Atomic<bool> = Atomic::new(false);
+
 /// The published store, if the module is live.
 #[inline]
 pub(crate) fn store() -> Option<&'static Store> {
@@ -40,8 +44,24 @@ pub(crate) fn unpublish() {
 
 /// Runs kpromoted on exactly the target nodes while pghot is enabled.
 pub(crate) fn sync_threads() -> Result {
-    let want = if knob::ENABLED.on() { nodes::targets() } else { 0 };
-    bindings::kpromoted_sync(want)
+    bindings::kpromoted_sync()
+}
+
+/// Stops every kpromoted for good (module teardown).
+pub(crate) fn stop_threads() {
+    STOPPING.store(true, Release);
+    let _ = bindings::kpromoted_sync();
+}
+
+/// The nodes that should run kpromoted now; asked under the C side's
+/// thread mutex, so the answer and the threads always agree.
+#[no_mangle]
+pub(crate) extern "C" fn pghot_kpromoted_wanted() -> u64 {
+    if STOPPING.load(Relaxed) || !knob::ENABLED.on() {
+        0
+    } else {
+        nodes::targets()
+    }
 }
 
 /// Applies a knob's new `value` to what it drives.

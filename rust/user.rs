@@ -3,18 +3,16 @@
 //! The user-space source: a root-only agent writes accesses it learned of
 //! (from its own sampling, page-table scans or hardware logs) to
 //! `/sys/kernel/mm/pghot/report`, one `PFN NID` pair per line. PFN is
-//! decimal or `0x` hex, NID a node id or -1 when unknown. A write is taken
-//! whole or not at all: a malformed line or a bad node fails it with
-//! `EINVAL` before anything is recorded.
+//! decimal or `0x` hex, NID a node id or -1 when unknown. A malformed line
+//! or a bad node fails the whole write with `EINVAL` before anything is
+//! recorded. sysfs hands over at most 4096 bytes per write: an agent writes
+//! whole lines in chunks below that.
 
 use kernel::prelude::*;
 
 use crate::bindings;
 use crate::nodes;
 use crate::report;
-
-/// Most lines one write may carry (a sysfs write is at most a page).
-const MAX_LINES: usize = 256;
 
 /// One parsed line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -53,9 +51,10 @@ fn parse_nid(tok: &[u8]) -> Option<i32> {
     (v < nodes::MAX_NODES as i32).then_some(v)
 }
 
-/// Parses `input` into `out`; returns the number of lines. Blank lines are
-/// skipped; fields are separated by one or more spaces.
-pub(crate) fn parse(input: &[u8], out: &mut [UserAccess]) -> Result<usize> {
+/// Parses every line of `input`, calling `f` for each; stops at the first
+/// malformed line with `EINVAL`. Blank lines are skipped; fields are
+/// separated by one or more spaces. A write with no line is malformed.
+pub(crate) fn parse(input: &[u8], mut f: impl FnMut(UserAccess) -> Result) -> Result<usize> {
     let mut n = 0;
     for line in input.split(|&c| c == b'\n') {
         let mut fields = line.split(|&c| c == b' ').filter(|f| !f.is_empty());
@@ -63,13 +62,13 @@ pub(crate) fn parse(input: &[u8], out: &mut [UserAccess]) -> Result<usize> {
             continue;
         };
         let nid = fields.next().ok_or(EINVAL)?;
-        if fields.next().is_some() || n == out.len() {
+        if fields.next().is_some() {
             return Err(EINVAL);
         }
-        out[n] = UserAccess {
+        f(UserAccess {
             pfn: parse_pfn(pfn).ok_or(EINVAL)?,
             nid: parse_nid(nid).ok_or(EINVAL)?,
-        };
+        })?;
         n += 1;
     }
     if n == 0 {
@@ -87,21 +86,26 @@ pub(crate) fn parse(input: &[u8], out: &mut [UserAccess]) -> Result<usize> {
 pub(crate) unsafe extern "C" fn pghot_user_report(buf: *const u8, count: usize) -> isize {
     // SAFETY: the caller guarantees `buf` holds `count` readable bytes.
     let input = unsafe { core::slice::from_raw_parts(buf, count) };
-    let mut lines = [UserAccess::default(); MAX_LINES];
-    let n = match parse(input, &mut lines) {
-        Ok(n) => n,
-        Err(e) => return e.to_errno() as isize,
-    };
-    if lines[..n].iter().any(|a| !bindings::nid_valid(a.nid)) {
-        return EINVAL.to_errno() as isize;
+    // Two passes, so nothing is recorded unless every line is good; no copy
+    // of the lines is kept (the kernel stack is small).
+    let valid = parse(input, |a| {
+        if bindings::nid_valid(a.nid) {
+            Ok(())
+        } else {
+            Err(EINVAL)
+        }
+    });
+    if let Err(e) = valid {
+        return e.to_errno() as isize;
     }
     let now = bindings::jiffies();
-    for a in &lines[..n] {
-        if let Err(e) = report::record(a.pfn, a.nid, bindings::PGHOT_SRC_USER, now) {
-            // Only a disabled pghot or source fails here (arguments were
-            // checked): report it for the whole write.
-            return e.to_errno() as isize;
-        }
+    let recorded = parse(input, |a| {
+        report::record(a.pfn, a.nid, bindings::PGHOT_SRC_USER, now).map(|_| ())
+    });
+    match recorded {
+        Ok(_) => count as isize,
+        // Only pghot or the user source being disabled fails here, at the
+        // first line (a switch flipping mid-write can cut it short).
+        Err(e) => e.to_errno() as isize,
     }
-    count as isize
 }

@@ -415,3 +415,28 @@ fn dumps_list_heap_and_records() {
     assert_eq!(all, [0, 1, 2, 3]);
     assert_eq!(s.hottest(99).count(), 0);
 }
+
+#[test]
+fn set_window_keeps_the_tick_and_checks_the_horizon() {
+    let mut p = small(8, 4, 2);
+    p.window_jiffies = 1000;
+    p.prune_windows = 16; // 16000 ticks at shift 0: the longest that fits
+    let mut s = shard(&p);
+    assert_eq!(s.time_shift(), 0);
+    assert!(s.set_window(0).is_err());
+    assert!(s.set_window(1025).is_err(), "16 * 1025 ticks do not fit shift 0");
+    assert_eq!(s.window_ticks(), 1000);
+    s.set_window(100).unwrap();
+    assert_eq!((s.window_ticks(), s.horizon_ticks()), (100, 1600));
+    // The new window applies to the next report, the new horizon to prune
+    // and to the flush guard.
+    s.record_access(1, 0, 0);
+    s.record_access(1, 0, 101);
+    assert_eq!(freq(&s, 1), 1);
+    assert_eq!(s.prune(1701, u32::MAX), 0);
+    assert_eq!(s.prune(1702, u32::MAX), 1);
+    s.record_access(2, 0, 2000);
+    assert_eq!(access(&mut s, 3, 0, 3601), Access::Created);
+    assert!(s.get(2).is_none(), "a gap beyond the new horizon flushes");
+    s.check().unwrap();
+}
