@@ -34,7 +34,9 @@ mod tests {
         let mut out = [Candidate::default(); 32];
         let n = shard.take_hottest(1, now + 2, &mut out);
         assert_eq!(n, 10);
-        assert!(out[..n].iter().all(|c| c.pfn < 10 && c.nid == 1 && c.freq >= 2));
+        assert!(out[..n]
+            .iter()
+            .all(|c| c.pfn < 10 && c.nid == 1 && c.freq >= 2));
         assert_eq!(shard.heap_len(1), 0);
         assert_eq!(shard.check(), Ok(()));
     }

@@ -13,7 +13,10 @@ mod tests {
     fn accepts_plain_decimal_with_optional_newline() {
         assert_eq!(parse_u64(b"0", 0, 1), Ok(0));
         assert_eq!(parse_u64(b"1\n", 0, 1), Ok(1));
-        assert_eq!(parse_u64(b"18446744073709551615", 0, u64::MAX), Ok(u64::MAX));
+        assert_eq!(
+            parse_u64(b"18446744073709551615", 0, u64::MAX),
+            Ok(u64::MAX)
+        );
     }
 
     #[test]

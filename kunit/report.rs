@@ -37,8 +37,14 @@ mod tests {
     #[test]
     fn invalid_pfn_is_ignored_not_refused() {
         let before = stats::read(PGHOT_STAT_IGNORED_INVALID_PFN);
-        assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_HINT_FAULT, 0), Ok(Recorded::Ignored));
-        assert_eq!(pghot_record_access(BOGUS_PFN as _, -1, PGHOT_SRC_USER, 0), 0);
+        assert_eq!(
+            record(BOGUS_PFN, -1, PGHOT_SRC_HINT_FAULT, 0),
+            Ok(Recorded::Ignored)
+        );
+        assert_eq!(
+            pghot_record_access(BOGUS_PFN as kernel::ffi::c_ulong, -1, PGHOT_SRC_USER, 0),
+            0
+        );
         assert!(stats::read(PGHOT_STAT_IGNORED_INVALID_PFN) >= before + 2);
     }
 
@@ -47,7 +53,10 @@ mod tests {
         let saved = ENABLED.get();
         assert_eq!(ENABLED.set_from(b"0\n"), Ok(()));
         assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_USER, 0), Err(EAGAIN));
-        assert_eq!(ENABLED.set_from(if saved == 0 { b"0" } else { b"1" }), Ok(()));
+        assert_eq!(
+            ENABLED.set_from(if saved == 0 { b"0" } else { b"1" }),
+            Ok(())
+        );
         assert_eq!(ENABLED.get(), saved);
     }
 
@@ -56,7 +65,10 @@ mod tests {
         let user = &SOURCES[PGHOT_SRC_USER as usize];
         assert_eq!(user.set_from(b"0"), Ok(()));
         assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_USER, 0), Err(EAGAIN));
-        assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_HINT_FAULT, 0), Ok(Recorded::Ignored));
+        assert_eq!(
+            record(BOGUS_PFN, -1, PGHOT_SRC_HINT_FAULT, 0),
+            Ok(Recorded::Ignored)
+        );
         assert_eq!(user.set_from(b"1"), Ok(()));
     }
 

@@ -49,7 +49,7 @@ pub(crate) fn pfn_classify(pfn: u64) -> (pghot_pfn_class, i32) {
     let mut nid = NUMA_NO_NODE;
     // SAFETY: `nid` is a valid pointer for the duration of the call; the
     // function accepts any PFN and checks it with `pfn_to_online_page()`.
-    let class = unsafe { generated::pghot_pfn_classify(pfn as _, &mut nid) };
+    let class = unsafe { generated::pghot_pfn_classify(pfn as kernel::ffi::c_ulong, &mut nid) };
     (class, nid)
 }
 
@@ -57,7 +57,7 @@ pub(crate) fn pfn_classify(pfn: u64) -> (pghot_pfn_class, i32) {
 /// page). Racy by nature: the folio may be split or freed meanwhile.
 pub(crate) fn pfn_nr_pages(pfn: u64) -> u32 {
     // SAFETY: accepts any PFN; reads page flags without a reference.
-    unsafe { generated::pghot_pfn_nr_pages(pfn as _) }
+    unsafe { generated::pghot_pfn_nr_pages(pfn as kernel::ffi::c_ulong) }
 }
 
 /// Whether `nid` is `NUMA_NO_NODE` or an online node.
@@ -87,7 +87,7 @@ pub(crate) fn msecs_to_jiffies(msecs: u64) -> u64 {
 #[inline]
 pub(crate) fn trace_hot(pfn: u64, nid: u32, freq: u32) {
     // SAFETY: a tracepoint call; it copies its arguments.
-    unsafe { generated::pghot_trace_hot(pfn as _, nid as i32, freq) }
+    unsafe { generated::pghot_trace_hot(pfn as kernel::ffi::c_ulong, nid as i32, freq) }
 }
 
 /// Fires tracepoint `pghot:pghot_migrate_batch`.

@@ -34,7 +34,10 @@ fn show_hottest(_: &Hottest, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if targets & (1 << nid) == 0 {
             continue;
         }
-        writeln!(f, "node {nid}: pfn freq (hottest {PER_SHARD} of each shard)")?;
+        writeln!(
+            f,
+            "node {nid}: pfn freq (hottest {PER_SHARD} of each shard)"
+        )?;
         let mut res = Ok(());
         store.for_each_hot(nid, PER_SHARD, |c| {
             if res.is_ok() {

@@ -125,7 +125,11 @@ impl Store {
                     return taken;
                 }
                 let room = out.len() - taken;
-                let want = if round == 0 { room.min(out.len().div_ceil(NR_SHARDS)) } else { room };
+                let want = if round == 0 {
+                    room.min(out.len().div_ceil(NR_SHARDS))
+                } else {
+                    room
+                };
                 let mut guard = s.lock();
                 if let Some(shard) = Option::as_mut(&mut *guard) {
                     taken += shard.take_hottest(nid, now, &mut out[taken..taken + want]);
@@ -193,7 +197,12 @@ impl Store {
 
     /// Visits the hottest records of node `nid`, shard by shard, with a
     /// shard's lock held during its visit (for debugfs).
-    pub(crate) fn for_each_hot(&self, nid: u32, max_per_shard: usize, mut f: impl FnMut(Candidate)) {
+    pub(crate) fn for_each_hot(
+        &self,
+        nid: u32,
+        max_per_shard: usize,
+        mut f: impl FnMut(Candidate),
+    ) {
         for s in self.shards.iter() {
             if let Some(shard) = Option::as_ref(&*s.lock()) {
                 shard.hottest(nid).take(max_per_shard).for_each(&mut f);

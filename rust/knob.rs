@@ -218,7 +218,11 @@ pub(crate) unsafe extern "C" fn pghot_knob_show(id: pghot_knob, buf: *mut u8) ->
 ///
 /// `buf` must be valid for reads of `count` bytes.
 #[no_mangle]
-pub(crate) unsafe extern "C" fn pghot_knob_store(id: pghot_knob, buf: *const u8, count: usize) -> isize {
+pub(crate) unsafe extern "C" fn pghot_knob_store(
+    id: pghot_knob,
+    buf: *const u8,
+    count: usize,
+) -> isize {
     let Some(k) = knob(id) else {
         return EINVAL.to_errno() as isize;
     };

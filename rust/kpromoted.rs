@@ -52,7 +52,8 @@ fn promote(store: &crate::hotness::Store, nid: u32) -> Result {
     let sleep = knob::KPROMOTED_SLEEP_MS.get();
     let window = knob::FREQ_WINDOW_MS.get().max(1);
     let per_shard = knob::POOL_SIZE.get() / crate::hotness::NR_SHARDS as u64;
-    let budget = (per_shard.saturating_mul(sleep) / window).clamp(PRUNE_MIN, per_shard.max(PRUNE_MIN));
+    let budget =
+        (per_shard.saturating_mul(sleep) / window).clamp(PRUNE_MIN, per_shard.max(PRUNE_MIN));
     store.prune(now, budget as u32);
 
     let batch = (knob::KPROMOTED_BATCH_NR.get() as usize).min(MAX_BATCH);

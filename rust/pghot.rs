@@ -21,8 +21,8 @@ mod nodes;
 mod report;
 mod source;
 mod state;
-mod user;
 mod stats;
+mod user;
 
 #[path = "../kunit/engine.rs"]
 mod kunit_engine;

@@ -94,7 +94,12 @@ pub(crate) fn record(pfn: u64, nid: i32, src: u32, now: u64) -> Result<Recorded>
 /// Reports that `pfn` was accessed from node `nid` at jiffies `now`, as seen
 /// by source `src`. See `include/pghot.h`.
 #[no_mangle]
-pub(crate) extern "C" fn pghot_record_access(pfn: c_ulong, nid: c_int, src: c_uint, now: c_ulong) -> c_int {
+pub(crate) extern "C" fn pghot_record_access(
+    pfn: c_ulong,
+    nid: c_int,
+    src: c_uint,
+    now: c_ulong,
+) -> c_int {
     match record(pfn as u64, nid, src, now as u64) {
         Ok(_) => 0,
         Err(e) => e.to_errno(),
@@ -108,7 +113,10 @@ pub(crate) extern "C" fn pghot_record_access(pfn: c_ulong, nid: c_int, src: c_ui
 ///
 /// `batch` must point to `nr` readable `struct pghot_access`, or `nr` be 0.
 #[no_mangle]
-pub(crate) unsafe extern "C" fn pghot_record_accesses(batch: *const pghot_access, nr: c_uint) -> c_int {
+pub(crate) unsafe extern "C" fn pghot_record_accesses(
+    batch: *const pghot_access,
+    nr: c_uint,
+) -> c_int {
     if nr == 0 {
         return 0;
     }
