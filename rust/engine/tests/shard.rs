@@ -424,7 +424,10 @@ fn set_window_keeps_the_tick_and_checks_the_horizon() {
     let mut s = shard(&p);
     assert_eq!(s.time_shift(), 0);
     assert!(s.set_window(0).is_err());
-    assert!(s.set_window(1025).is_err(), "16 * 1025 ticks do not fit shift 0");
+    assert!(
+        s.set_window(1025).is_err(),
+        "16 * 1025 ticks do not fit shift 0"
+    );
     assert_eq!(s.window_ticks(), 1000);
     s.set_window(100).unwrap();
     assert_eq!((s.window_ticks(), s.horizon_ticks()), (100, 1600));

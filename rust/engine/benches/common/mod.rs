@@ -86,10 +86,20 @@ impl Workload {
             span: (pool as u64 * 16).next_power_of_two(),
         }
     }
-    /// PFN number `i`: multiplying by an odd constant modulo the
-    /// power-of-two span is a bijection of 0..span.
+    /// PFN number `i`: a bijection of 0..span made of xorshift and
+    /// odd-multiply rounds on the span's bit width. (A single multiply, like
+    /// the hashes under test, correlates with them: it left half of the
+    /// baseline's buckets empty and no fresh PFN in an empty engine bucket.)
     pub fn pfn(&self, i: u64) -> u64 {
-        self.base + (i.wrapping_mul(0xD6E8_FEB8_6659_FD93) & (self.span - 1))
+        let bits = self.span.trailing_zeros();
+        let m = self.span - 1;
+        let mut x = i & m;
+        x ^= x >> (bits / 2);
+        x = x.wrapping_mul(0x9E37_79B1) & m;
+        x ^= x >> (bits / 2 - 1);
+        x = x.wrapping_mul(0x85EB_CA6B) & m;
+        x ^= x >> (bits / 2);
+        self.base + x
     }
     /// `n` PFNs drawn uniformly from the first `filled`, reproducibly.
     pub fn known(&self, filled: usize, n: usize, seed: u64) -> Vec<u64> {

@@ -126,8 +126,12 @@ pub struct Rfc {
     threshold: u32,
 }
 
+/// The kernel's `hash_64(pfn, bits)`: top bits of the golden-ratio product.
 fn bucket(pfn: u64, n: usize) -> usize {
-    (pfn.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (n - 1)
+    let bits = n.trailing_zeros();
+    pfn.wrapping_mul(0x61C8_8646_80B5_83EB)
+        .checked_shr(64 - bits)
+        .unwrap_or(0) as usize
 }
 
 impl Rfc {
