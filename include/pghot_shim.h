@@ -161,7 +161,7 @@ bool pghot_node_has_cpus(int nid);
 int pghot_node_distance(int from, int to);
 
 /* Tracepoints pghot:pghot_hot and pghot:pghot_migrate_batch (rust/trace.c). */
-void pghot_trace_hot(unsigned long pfn, int nid, unsigned int freq);
+void pghot_trace_hot(unsigned long pfn, int nid, unsigned int threshold);
 void pghot_trace_migrate_batch(int nid, unsigned int nr_asked,
 			       unsigned int nr_moved);
 

@@ -85,9 +85,9 @@ pub(crate) fn msecs_to_jiffies(msecs: u64) -> u64 {
 
 /// Fires tracepoint `pghot:pghot_hot`. Any context but NMI.
 #[inline]
-pub(crate) fn trace_hot(pfn: u64, nid: u32, freq: u32) {
+pub(crate) fn trace_hot(pfn: u64, nid: u32, threshold: u32) {
     // SAFETY: a tracepoint call; it copies its arguments.
-    unsafe { generated::pghot_trace_hot(pfn as kernel::ffi::c_ulong, nid as i32, freq) }
+    unsafe { generated::pghot_trace_hot(pfn as kernel::ffi::c_ulong, nid as i32, threshold) }
 }
 
 /// Fires tracepoint `pghot:pghot_migrate_batch`.

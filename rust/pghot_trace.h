@@ -8,21 +8,22 @@
 
 #include <linux/tracepoint.h>
 
+/* A record reached its node's (possibly tuned) hotness threshold. */
 TRACE_EVENT(pghot_hot,
-	TP_PROTO(unsigned long pfn, int nid, unsigned int freq),
-	TP_ARGS(pfn, nid, freq),
+	TP_PROTO(unsigned long pfn, int nid, unsigned int threshold),
+	TP_ARGS(pfn, nid, threshold),
 	TP_STRUCT__entry(
 		__field(unsigned long, pfn)
 		__field(int, nid)
-		__field(unsigned int, freq)
+		__field(unsigned int, threshold)
 	),
 	TP_fast_assign(
 		__entry->pfn = pfn;
 		__entry->nid = nid;
-		__entry->freq = freq;
+		__entry->threshold = threshold;
 	),
 	TP_printk("pfn=0x%lx target_nid=%d threshold=%u",
-		  __entry->pfn, __entry->nid, __entry->freq)
+		  __entry->pfn, __entry->nid, __entry->threshold)
 );
 
 /* One migrated batch: folios asked for, base pages that moved. */

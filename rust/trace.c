@@ -9,9 +9,9 @@
 
 #include "../include/pghot_shim.h"
 
-void pghot_trace_hot(unsigned long pfn, int nid, unsigned int freq)
+void pghot_trace_hot(unsigned long pfn, int nid, unsigned int threshold)
 {
-	trace_pghot_hot(pfn, nid, freq);
+	trace_pghot_hot(pfn, nid, threshold);
 }
 
 void pghot_trace_migrate_batch(int nid, unsigned int nr_asked,
