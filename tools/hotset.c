@@ -15,7 +15,7 @@
  *                policy=default layout=head thp=0 nodes=2
  *   HOTSET t=1.00 pass=12 ops=196608 ops_s=196000 hot_n0=10 hot_n1=8182
  *                hot_na=0 cold_n0=0 cold_n1=57344 cold_na=0
- *   HOTSET end t=10.00 passes=120 ops=1966080 ops_s=196608
+ *   HOTSET end t=10.00 passes=120 ops=1966080 ops_s=196608 utime_ms=.. stime_ms=..
  * hot_nX/cold_nX count pages on node X; *_na counts pages whose status is an
  * error (not present, ...). "t" is seconds since the hot loop started; ops
  * and ops_s cover the interval since the previous line (ops_s excludes the
@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -409,9 +410,15 @@ int main(int argc, char **argv)
 			report(&st, t - t0, pass, ops - iops, busy);
 			total_ops += ops - iops;
 		}
-		printf("HOTSET end t=%.2f passes=%llu ops=%llu ops_s=%.0f\n",
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		/* System time includes promotion done in this task's faults. */
+		printf("HOTSET end t=%.2f passes=%llu ops=%llu ops_s=%.0f utime_ms=%ld stime_ms=%ld\n",
 		       t - t0, pass, total_ops,
-		       t > t0 ? total_ops / (t - t0) : 0.0);
+		       t > t0 ? total_ops / (t - t0) : 0.0,
+		       ru.ru_utime.tv_sec * 1000L + ru.ru_utime.tv_usec / 1000,
+		       ru.ru_stime.tv_sec * 1000L + ru.ru_stime.tv_usec / 1000);
 	}
 	return 0;
 }
