@@ -79,19 +79,23 @@ fn swap<K: Positions + ?Sized>(h: &mut [Slot], k: &mut K, i: usize, j: usize) {
 }
 
 /// Moves the element at `i` up through its grandparents, which are on the
-/// same kind of level.
-fn bubble_up_grand<const MAX: bool, K: Positions + ?Sized>(
-    h: &mut [Slot],
-    k: &mut K,
-    mut i: usize,
-) {
-    while i >= 3 {
-        let g = parent(parent(i));
-        if !above::<MAX>(h[i], h[g]) {
+/// same kind of level. Ancestors move down into the hole and the element is
+/// written once, where it stops.
+fn bubble_up_grand<const MAX: bool, K: Positions + ?Sized>(h: &mut [Slot], k: &mut K, i: usize) {
+    let x = h[i];
+    let mut hole = i;
+    while hole >= 3 {
+        let g = parent(parent(hole));
+        if !above::<MAX>(x, h[g]) {
             break;
         }
-        swap(h, k, i, g);
-        i = g;
+        h[hole] = h[g];
+        k.set_pos(h[hole].item, hole as u32);
+        hole = g;
+    }
+    if hole != i {
+        h[hole] = x;
+        k.set_pos(x.item, hole as u32);
     }
 }
 

@@ -332,6 +332,10 @@ impl<A: Alloc> Shard<A> {
                 }
                 false
             }
+            (true, false) if self.heap_rejects(nid, freq) => {
+                self.stats.heap_full = self.stats.heap_full.wrapping_add(1);
+                false
+            }
             (true, false) => self.heap_insert(nid, idx),
             (false, true) => {
                 self.heap_remove(nid, idx);
@@ -425,6 +429,21 @@ impl<A: Alloc> Shard<A> {
             idx = r.next;
         }
         best.map(|(idx, _, _)| idx)
+    }
+
+    /// Whether the heap of `node` is full of records with at least `freq`
+    /// accesses, so that a record with `freq` would not be admitted: the
+    /// common case of a hot record reported again, checked without a call.
+    #[inline]
+    fn heap_rejects(&self, node: u32, freq: u8) -> bool {
+        let cap = self.params.heap_capacity as usize;
+        let len = self.heap_lens[node as usize] as usize;
+        if len < cap {
+            return false;
+        }
+        let start = node as usize * cap;
+        let slots = &self.heap_slots[start..start + len];
+        heap::min_pos(slots, len).is_some_and(|m| freq <= slots[m].key.freq())
     }
 
     /// Inserts live record `idx`, in no heap, into the heap of `node`. When

@@ -25,7 +25,7 @@ fn run<R: Reporter>(r: &mut R, w: &Workload, scenario: &str) -> usize {
     };
     // Warm up the known path on other PFNs (counted outside `measured`).
     if kind == "known" {
-        for (i, &p) in w.known(filled, w.pool / 4, 11).iter().enumerate() {
+        for (i, &p) in w.known(filled, w.pool / 4 * warm(), 11).iter().enumerate() {
             now += u64::from((i as u64).is_multiple_of(REPORTS_PER_JIFFY));
             r.report(p, (p & 1) as u32, now);
         }
@@ -59,4 +59,14 @@ fn one(imp: &str, scenario: &str, pool: usize) -> usize {
         "flat" => run(&mut &new_flat(&w), &w, scenario),
         _ => panic!("implementation: engine|engine+lock|rfc|flat"),
     }
+}
+
+/// Known-PFN warm-up, in quarters of the pool (`PGHOT_ICOUNT_WARM`,
+/// default 1). Longer warm-ups reach the steady state where frequencies
+/// have saturated and full heaps no longer evict.
+fn warm() -> usize {
+    std::env::var("PGHOT_ICOUNT_WARM")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
 }

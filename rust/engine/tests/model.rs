@@ -57,6 +57,10 @@ enum Op {
     Drift {
         steps: u8,
     },
+    /// `Shard::set_window` to a window no longer than the one built with.
+    SetWindow {
+        x: u16,
+    },
 }
 
 /// Stands for a node id `>= nr_nodes` in `Op::Report`.
@@ -75,6 +79,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0u8..4, 0u8..4).prop_map(|(node, n)| Op::Take { node, n }),
         1 => (0u8..4, 1u8..=4).prop_map(|(node, th)| Op::SetThreshold { node, th }),
         1 => (1u8..40).prop_map(|steps| Op::Drift { steps }),
+        1 => any::<u16>().prop_map(|x| Op::SetWindow { x }),
     ]
 }
 
@@ -392,7 +397,7 @@ fn run(p: Params, start: u64, ops: Vec<Op>) -> pghot_engine::Stats {
         now: u128::from(start),
         last: None,
     };
-    let horizon_j = (m.horizon << shift) as u64;
+    let mut horizon_j = (m.horizon << shift) as u64;
     let range_j = 1u64 << (TIME_BITS + shift);
     for op in ops {
         match op {
@@ -472,6 +477,14 @@ fn run(p: Params, start: u64, ops: Vec<Op>) -> pghot_engine::Stats {
                     report(&mut m, &mut s, pfn_of(39), 0);
                     compare(&m, &s);
                 }
+            }
+            Op::SetWindow { x } => {
+                let w = 1 + u64::from(x) % p.window_jiffies;
+                s.set_window(w).unwrap();
+                m.window = u128::from(s.window_ticks());
+                m.horizon = u128::from(s.horizon_ticks());
+                assert_eq!(m.window, u128::from(w.div_ceil(1 << shift)));
+                horizon_j = (m.horizon << shift) as u64;
             }
             Op::SetThreshold { node, th } => {
                 let node = u32::from(node) % p.nr_nodes;
