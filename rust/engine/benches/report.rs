@@ -6,7 +6,8 @@
 //! `engine` (one shard, no lock), `engine+lock` (the same behind a Mutex, as
 //! the kernel runs it), `rfc` (baseline a) and `flat` (baseline b). With two
 //! threads the engine runs two shards, each behind a Mutex, and each thread
-//! reports PFNs of both shards.
+//! reports PFNs of both shards; `engine x16` is the same pool split into 16
+//! shards.
 //!
 //! For each scenario all implementations are built and filled side by side,
 //! then sampled in turn (engine, engine+lock, rfc, flat, engine, ...), so that
@@ -286,25 +287,32 @@ fn main() {
                 st.created, st.replaced, st.dropped, st.heap_inserted, st.heap_evicted, st.heap_full
             );
             drop((shard, locked, rfc, flat));
-            // Two threads.
+            // Two threads; also the engine with 16 shards sharing the same
+            // pool, to show the effect of more shards than CPUs.
             let locked = new_locked(pool, 2);
+            let locked16 = new_locked(pool, 16);
             let rfc = new_rfc(pool);
             let flat = new_flat(&w);
-            let mut now = [start; 3];
+            let mut now = [start; 4];
             now[0] = prefill(&mut Locked(&locked), &w, plan.filled, now[0]);
             now[1] = prefill(&mut &rfc, &w, plan.filled, now[1]);
             now[2] = prefill(&mut &flat, &w, plan.filled, now[2]);
-            let mut acc: [Acc; 3] = Default::default();
+            now[3] = prefill(&mut Locked(&locked16), &w, plan.filled, now[3]);
+            let mut acc: [Acc; 4] = Default::default();
             for rep in 0..reps {
                 acc[0].add(sample_2(Locked(&locked), &plan, rep, &mut now[0]));
                 acc[1].add(sample_2(&rfc, &plan, rep, &mut now[1]));
                 acc[2].add(sample_2(&flat, &plan, rep, &mut now[2]));
+                acc[3].add(sample_2(Locked(&locked16), &plan, rep, &mut now[3]));
             }
             assert!(
-                acc[0].allocs == 0,
+                acc[0].allocs == 0 && acc[3].allocs == 0,
                 "the engine allocated on the report path"
             );
-            for (i, name) in ["engine+lock", "rfc (a)", "flat (b)"].iter().enumerate() {
+            for (i, name) in ["engine+lock", "rfc (a)", "flat (b)", "engine x16"]
+                .iter()
+                .enumerate()
+            {
                 row(fill, 2, what, name, &acc[i], &acc[0], &acc[2]);
             }
         }
