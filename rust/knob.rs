@@ -66,10 +66,19 @@ impl Knob {
 pub(crate) static ENABLED: Knob = Knob::new(1, 0, 1);
 /// `source_<name>`: one switch per source, in `enum pghot_src` order.
 pub(crate) static SOURCES: [Knob; 6] = [const { Knob::new(1, 0, 1) }; 6];
-/// `freq_threshold`: accesses within a window that make a page hot.
-pub(crate) static FREQ_THRESHOLD: Knob = Knob::new(2, 1, 15);
-/// `freq_window_ms`: length of the frequency window.
-pub(crate) static FREQ_WINDOW_MS: Knob = Knob::new(5000, 10, 60_000);
+/// `freq_threshold`: accesses within a window that make a page hot, and the
+/// floor of the dynamic threshold. 1 by default: a NUMA hint fault already
+/// means "touched since the last scan", and scans come many seconds apart,
+/// so waiting for a second one delays promotion by a whole scan period
+/// (measured: 1-2 s to promote a hot set at 1, 15 s at 2). The threshold
+/// rises above 1 by itself when more candidates come than the rate limit
+/// admits.
+pub(crate) static FREQ_THRESHOLD: Knob = Knob::new(1, 1, 15);
+/// `freq_window_ms`: length of the frequency window. NUMA balancing revisits
+/// a page every several seconds (6 to 15 s in the test guests), so a window
+/// of 15 s lets hint faults from consecutive scans count together once the
+/// threshold is above 1.
+pub(crate) static FREQ_WINDOW_MS: Knob = Knob::new(15_000, 10, 60_000);
 /// `promote_rate_limit_MBps`: promotion budget per target node.
 pub(crate) static PROMOTE_RATE_LIMIT_MBPS: Knob = Knob::new(65536, 1, 1 << 20);
 /// `kpromoted_sleep_ms`: kpromoted's period when nothing wakes it.
