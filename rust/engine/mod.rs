@@ -24,7 +24,8 @@
 //!   `records(&self) -> impl Iterator<Item = RecordInfo>`,
 //!   `get(&self, pfn: u64) -> Option<RecordInfo>`
 //! - `threshold(&self, node: u32) -> u8`,
-//!   `set_threshold(&mut self, node: u32, threshold: u8) -> Result<(), Error>`
+//!   `set_threshold(&mut self, node: u32, threshold: u8) -> Result<(), Error>`,
+//!   `set_window(&mut self, window_jiffies: u64) -> Result<(), Error>`
 //! - `stats(&self) -> &Stats`, `len`, `is_empty`, `capacity`, `heap_len`,
 //!   `check(&self) -> Result<(), &'static str>`
 //!
