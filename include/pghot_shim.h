@@ -82,10 +82,9 @@ enum pghot_knob {
 
 /* What a PFN is, as far as recording an access to it goes. */
 enum pghot_pfn_class {
-	PGHOT_PFN_INVALID = 0,	/* no online page, or not a normal folio */
-	PGHOT_PFN_TOPTIER,	/* already in the top memory tier */
+	PGHOT_PFN_INVALID = 0,	/* no online page */
 	PGHOT_PFN_NOT_LRU,	/* not on an LRU list: cannot be migrated */
-	PGHOT_PFN_LOWER_TIER,	/* a candidate for promotion */
+	PGHOT_PFN_LRU,		/* on an LRU list: migratable if not top tier */
 };
 
 /* Why a promotion candidate did not move; one counter each under stats/. */
@@ -114,7 +113,7 @@ void pghot_stat_inc(enum pghot_stat stat);
 void pghot_stat_add(enum pghot_stat stat, u64 n);
 u64 pghot_stat_read(enum pghot_stat stat);
 
-/* Classify @pfn; on PGHOT_PFN_LOWER_TIER or _TOPTIER, *nid is its node. */
+/* Classify @pfn; unless PGHOT_PFN_INVALID, *nid is its node. */
 enum pghot_pfn_class pghot_pfn_classify(unsigned long pfn, int *nid);
 /* Base pages of the folio holding @pfn, 0 if it has no online page. */
 unsigned int pghot_pfn_nr_pages(unsigned long pfn);

@@ -73,9 +73,18 @@ pub(crate) fn jiffies() -> u64 {
 }
 
 /// Timer ticks per second.
+#[inline]
 pub(crate) fn hz() -> u32 {
+    // `HZ` is a compile-time constant of the kernel, so one call suffices.
+    static HZ: kernel::sync::atomic::Atomic<u32> = kernel::sync::atomic::Atomic::new(0);
+    let hz = HZ.load(kernel::sync::atomic::Relaxed);
+    if hz != 0 {
+        return hz;
+    }
     // SAFETY: returns the compile-time constant `HZ`.
-    unsafe { generated::pghot_hz() }
+    let hz = unsafe { generated::pghot_hz() };
+    HZ.store(hz, kernel::sync::atomic::Relaxed);
+    hz
 }
 
 /// `msecs` in jiffies, rounded up.

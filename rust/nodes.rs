@@ -60,6 +60,12 @@ pub(crate) fn targets() -> u64 {
     TARGETS.load(Relaxed)
 }
 
+/// Whether `nid` is a promotion target, i.e. a top-tier node with memory.
+#[inline]
+pub(crate) fn is_target(nid: i32) -> bool {
+    u32::try_from(nid).is_ok_and(|n| n < MAX_NODES as u32 && targets() & (1 << n) != 0)
+}
+
 /// Where a lower-tier page on `page_nid`, accessed from `accessing`
 /// (`NUMA_NO_NODE` if unknown), should be promoted to.
 #[inline]

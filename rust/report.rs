@@ -60,10 +60,12 @@ pub(crate) fn record(pfn: u64, nid: i32, src: u32, now: u64) -> Result<Recorded>
     }
     let (class, page_nid) = bindings::pfn_classify(pfn);
     let ignored = match class {
-        bindings::PGHOT_PFN_LOWER_TIER => None,
-        bindings::PGHOT_PFN_TOPTIER => Some(bindings::PGHOT_STAT_IGNORED_TOPTIER),
+        bindings::PGHOT_PFN_INVALID => Some(bindings::PGHOT_STAT_IGNORED_INVALID_PFN),
+        // The target set is the top tier's nodes with memory, and a page's
+        // node has memory: membership is "already in the top tier".
+        _ if nodes::is_target(page_nid) => Some(bindings::PGHOT_STAT_IGNORED_TOPTIER),
         bindings::PGHOT_PFN_NOT_LRU => Some(bindings::PGHOT_STAT_IGNORED_NOT_LRU),
-        _ => Some(bindings::PGHOT_STAT_IGNORED_INVALID_PFN),
+        _ => None,
     };
     if let Some(stat) = ignored {
         stats::inc(stat);

@@ -7,7 +7,6 @@
 
 #include <linux/jiffies.h>
 #include <linux/kobject.h>
-#include <linux/memory-tiers.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -113,15 +112,14 @@ enum pghot_pfn_class pghot_pfn_classify(unsigned long pfn, int *nid)
 	if (!page)
 		return PGHOT_PFN_INVALID;
 	*nid = page_to_nid(page);
-	if (node_is_toptier(*nid))
-		return PGHOT_PFN_TOPTIER;
 	/*
 	 * No reference is taken: this is a hint read on the report path, and
-	 * kpromoted checks again under a reference before it isolates.
+	 * kpromoted checks again under a reference before it isolates. The
+	 * tier is judged by the caller from its cached set of target nodes.
 	 */
 	if (!folio_test_lru(page_folio(page)))
 		return PGHOT_PFN_NOT_LRU;
-	return PGHOT_PFN_LOWER_TIER;
+	return PGHOT_PFN_LRU;
 }
 
 unsigned int pghot_pfn_nr_pages(unsigned long pfn)
