@@ -60,10 +60,9 @@ fn promote(store: &crate::hotness::Store, nid: u32) -> Result {
     // Process context, outside every lock: allocating here is allowed, and
     // it keeps 4096-entry buffers off the kernel stack.
     let mut cands = KVec::from_elem(Candidate::default(), batch, GFP_KERNEL)?;
+    // Even a pass with no candidate goes on: the dynamic threshold must see
+    // the quiet periods too, or a raised threshold would never come down.
     let n = store.take_hottest(nid, now, &mut cands);
-    if n == 0 {
-        return Ok(());
-    }
     // The limit is in pages and a candidate may be a large folio: admit
     // folio by folio. A folio is taken if any budget is left, so a window
     // may overshoot by at most one folio, like NUMA balancing's own limit.
