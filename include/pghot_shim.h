@@ -49,6 +49,8 @@ enum pghot_stat {
 	/* the dynamic threshold moved up or down for some node */
 	PGHOT_STAT_THRESHOLD_UP,
 	PGHOT_STAT_THRESHOLD_DOWN,
+	/* memory went online or offline somewhere (targets re-derived) */
+	PGHOT_STAT_HOTPLUG_EVENTS,
 	PGHOT_STAT_NR_PERCPU,
 	/* the hotness engine, summed over shards */
 	PGHOT_STAT_RECORDS = PGHOT_STAT_NR_PERCPU,

@@ -77,6 +77,7 @@ static const char *const pghot_stat_names[PGHOT_STAT_NR] = {
 	[PGHOT_STAT_BATCHES] = "batches",
 	[PGHOT_STAT_THRESHOLD_UP] = "threshold_up",
 	[PGHOT_STAT_THRESHOLD_DOWN] = "threshold_down",
+	[PGHOT_STAT_HOTPLUG_EVENTS] = "hotplug_events",
 	[PGHOT_STAT_RECORDS] = "records",
 	[PGHOT_STAT_RECORDS_CREATED] = "records_created",
 	[PGHOT_STAT_RECORDS_REPLACED] = "records_replaced",

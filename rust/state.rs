@@ -99,7 +99,12 @@ pub(crate) fn apply(id: pghot_knob, value: u64) -> Result {
 /// changed, so recompute them and start or stop threads to match.
 #[no_mangle]
 pub(crate) extern "C" fn pghot_memory_changed() {
-    nodes::refresh();
+    crate::stats::inc(bindings::PGHOT_STAT_HOTPLUG_EVENTS);
+    let before = nodes::targets();
+    let after = nodes::refresh();
+    if after != before {
+        pr_info!("memory hotplug: target nodes {:#x} -> {:#x}\n", before, after);
+    }
     if store().is_some() {
         if let Err(e) = sync_threads() {
             pr_warn!("cannot match kpromoted threads to target nodes: {:?}\n", e);
