@@ -103,7 +103,11 @@ pub(crate) extern "C" fn pghot_memory_changed() {
     let before = nodes::targets();
     let after = nodes::refresh();
     if after != before {
-        pr_info!("memory hotplug: target nodes {:#x} -> {:#x}\n", before, after);
+        pr_info!(
+            "memory hotplug: target nodes {:#x} -> {:#x}\n",
+            before,
+            after
+        );
     }
     if store().is_some() {
         if let Err(e) = sync_threads() {
