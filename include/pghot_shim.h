@@ -158,7 +158,6 @@ unsigned int pghot_hz(void);
 /* Node facts for target selection. */
 unsigned int pghot_nr_node_ids(void);
 bool pghot_node_is_target(int nid);
-bool pghot_node_has_cpus(int nid);
 int pghot_node_distance(int from, int to);
 
 /* Tracepoints pghot:pghot_hot and pghot:pghot_migrate_batch (rust/trace.c). */

@@ -66,6 +66,25 @@ pub(crate) fn nid_valid(nid: i32) -> bool {
     unsafe { generated::pghot_nid_valid(nid) }
 }
 
+/// `nr_node_ids`: node ids in use.
+pub(crate) fn nr_node_ids() -> u32 {
+    // SAFETY: reads `nr_node_ids`, set once at boot.
+    unsafe { generated::pghot_nr_node_ids() }
+}
+
+/// Whether `nid` is online, has memory and is in the top tier.
+pub(crate) fn node_is_target(nid: u32) -> bool {
+    // SAFETY: pure query; out-of-range ids answer false.
+    unsafe { generated::pghot_node_is_target(nid as i32) }
+}
+
+/// The kernel's `node_distance(from, to)`, for ids below `nr_node_ids`.
+pub(crate) fn node_distance(from: u32, to: u32) -> u32 {
+    // SAFETY: pure table lookup; callers pass ids below `nr_node_ids`.
+    let d = unsafe { generated::pghot_node_distance(from as i32, to as i32) };
+    d.max(0) as u32
+}
+
 /// The current jiffies.
 pub(crate) fn jiffies() -> u64 {
     // SAFETY: reads the `jiffies` variable, always valid.

@@ -47,7 +47,7 @@ pub(crate) fn errno(e: engine::Error) -> Error {
 }
 
 /// What a report did, as the report path needs to know.
-pub(crate) struct Recorded {
+pub(crate) struct StoreOutcome {
     /// The engine's outcome.
     pub(crate) outcome: Outcome,
     /// Records in the target's heap in this shard, after the report.
@@ -103,11 +103,11 @@ impl Store {
     /// allocation-free. Also returns the heap length of `nid` in the shard,
     /// for the caller's decision to wake kpromoted.
     #[inline]
-    pub(crate) fn record(&self, pfn: u64, nid: u32, now: u64) -> Option<Recorded> {
+    pub(crate) fn record(&self, pfn: u64, nid: u32, now: u64) -> Option<StoreOutcome> {
         let mut guard = self.shards[shard_of(pfn, NR_SHARDS)].lock();
         let shard = Option::as_mut(&mut *guard)?;
         let outcome = shard.record_access(pfn, nid, now);
-        Some(Recorded {
+        Some(StoreOutcome {
             outcome,
             heap_len: shard.heap_len(nid),
             threshold: shard.threshold(nid),

@@ -172,12 +172,6 @@ bool pghot_node_is_target(int nid)
 	       node_is_toptier(nid);
 }
 
-bool pghot_node_has_cpus(int nid)
-{
-	return nid >= 0 && nid < nr_node_ids &&
-	       !cpumask_empty(cpumask_of_node(nid));
-}
-
 int pghot_node_distance(int from, int to)
 {
 	return node_distance(from, to);

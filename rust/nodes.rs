@@ -23,9 +23,7 @@ static NEAREST: [Atomic<i32>; MAX_NODES] = [const { Atomic::new(-1) }; MAX_NODES
 
 /// Number of node ids in use, at most [`MAX_NODES`].
 pub(crate) fn nr_nodes() -> u32 {
-    // SAFETY: reads `nr_node_ids`, set once at boot.
-    let n = unsafe { bindings::pghot_nr_node_ids() };
-    n.min(MAX_NODES as u32)
+    bindings::nr_node_ids().min(MAX_NODES as u32)
 }
 
 /// Recomputes the targets from the kernel's memory tiers. Returns the mask.
@@ -35,8 +33,7 @@ pub(crate) fn refresh() -> u64 {
     let mut count = 0;
     let mut mask = 0u64;
     for nid in 0..nr {
-        // SAFETY: `nid` is below `nr_node_ids`.
-        if unsafe { bindings::pghot_node_is_target(nid as i32) } {
+        if bindings::node_is_target(nid) {
             list[count] = nid;
             count += 1;
             mask |= 1 << nid;
@@ -44,11 +41,7 @@ pub(crate) fn refresh() -> u64 {
     }
     let targets = &list[..count];
     for nid in 0..nr {
-        let nearest = select_target(Some(nid), nid, targets, |from, to| {
-            // SAFETY: both ids are below `nr_node_ids`.
-            let d = unsafe { bindings::pghot_node_distance(from as i32, to as i32) };
-            d.max(0) as u32
-        });
+        let nearest = select_target(Some(nid), nid, targets, bindings::node_distance);
         NEAREST[nid as usize].store(nearest.map_or(-1, |t| t as i32), Relaxed);
     }
     TARGETS.store(mask, Relaxed);

@@ -220,33 +220,44 @@ static const struct attribute_group pghot_stat_group = {
 static struct kobject *pghot_kobj;
 static struct kobject *pghot_stats_kobj;
 
+static struct attribute *pghot_attr_init(struct pghot_attr *a,
+					 const char *name, umode_t mode,
+					 unsigned int id,
+					 ssize_t (*show)(struct kobject *,
+							 struct kobj_attribute *,
+							 char *),
+					 ssize_t (*store)(struct kobject *,
+							  struct kobj_attribute *,
+							  const char *, size_t))
+{
+	sysfs_attr_init(&a->kattr.attr);
+	a->kattr.attr.name = name;
+	a->kattr.attr.mode = mode;
+	a->kattr.show = show;
+	a->kattr.store = store;
+	a->id = id;
+	return &a->kattr.attr;
+}
+
 static void pghot_attrs_fill(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < PGHOT_KNOB_NR; i++) {
-		struct pghot_attr *a = &pghot_knob_attrs[i];
+		bool ro = i == PGHOT_KNOB_POOL_SIZE;
 
-		sysfs_attr_init(&a->kattr.attr);
-		a->kattr.attr.name = pghot_knob_names[i];
-		a->kattr.attr.mode = i == PGHOT_KNOB_POOL_SIZE ? 0444 : 0644;
-		a->kattr.show = pghot_knob_attr_show;
-		if (i != PGHOT_KNOB_POOL_SIZE)
-			a->kattr.store = pghot_knob_attr_store;
-		a->id = i;
-		pghot_knob_attr_ptrs[i] = &a->kattr.attr;
+		pghot_knob_attr_ptrs[i] =
+			pghot_attr_init(&pghot_knob_attrs[i],
+					pghot_knob_names[i], ro ? 0444 : 0644, i,
+					pghot_knob_attr_show,
+					ro ? NULL : pghot_knob_attr_store);
 	}
 	pghot_knob_attr_ptrs[PGHOT_KNOB_NR] = &pghot_report_attr.attr;
-	for (i = 0; i < PGHOT_STAT_NR; i++) {
-		struct pghot_attr *a = &pghot_stat_attrs[i];
-
-		sysfs_attr_init(&a->kattr.attr);
-		a->kattr.attr.name = pghot_stat_names[i];
-		a->kattr.attr.mode = 0444;
-		a->kattr.show = pghot_stat_attr_show;
-		a->id = i;
-		pghot_stat_attr_ptrs[i] = &a->kattr.attr;
-	}
+	for (i = 0; i < PGHOT_STAT_NR; i++)
+		pghot_stat_attr_ptrs[i] =
+			pghot_attr_init(&pghot_stat_attrs[i],
+					pghot_stat_names[i], 0444, i,
+					pghot_stat_attr_show, NULL);
 }
 
 int pghot_sysfs_init(void)
