@@ -11,14 +11,24 @@
 
 #include <linux/types.h>
 
-/* Who saw the access. Keep in step with rust/source.rs. */
+/*
+ * Who saw the access: X(NAME, RustName, "sysfs_name"). The list is the one
+ * definition of the sources; pghot derives from it the per-source switch
+ * (source_<name>) and counter (stats/<name>). The second column is the name
+ * the Rust half of pghot uses; C callers use enum pghot_src below.
+ */
+#define PGHOT_SOURCES(X)						\
+	X(HINT_FAULT, HintFault, "hint_fault")	/* NUMA hint fault */	\
+	X(PGTABLE_SCAN, PgtableScan, "pgtable_scan") /* young PTE */	\
+	X(IBS, Ibs, "ibs")			/* AMD IBS op sampling */ \
+	X(PEBS, Pebs, "pebs")			/* Intel PEBS loads */	\
+	X(CHMU, Chmu, "chmu")			/* CXL hotness unit */	\
+	X(USER, User, "user")			/* a root user agent */
+
+#define PGHOT_SRC_ENUMERATOR(c, rs, name)	PGHOT_SRC_##c,
+
 enum pghot_src {
-	PGHOT_SRC_HINT_FAULT = 0,	/* NUMA balancing hint fault */
-	PGHOT_SRC_PGTABLE_SCAN,		/* MGLRU page-table walk (young PTE) */
-	PGHOT_SRC_IBS,			/* AMD IBS op sampling */
-	PGHOT_SRC_PEBS,			/* Intel PEBS load sampling */
-	PGHOT_SRC_CHMU,			/* CXL hotness monitoring unit */
-	PGHOT_SRC_USER,			/* a root user-space agent */
+	PGHOT_SOURCES(PGHOT_SRC_ENUMERATOR)
 	PGHOT_SRC_NR,
 };
 

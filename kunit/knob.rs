@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit: parsing of knob writes, as sysfs delivers them.
+//! KUnit suite of `rust/knob.rs` (a child module of it, built only with
+//! `PGHOT_KUNIT=y`): parsing of knob writes as sysfs delivers them, and
+//! settings that keep their value when a write is refused.
 
 use kernel::prelude::*;
 
 #[kunit_tests(pghot_knob)]
 mod tests {
-    use crate::knob::{format_u64, parse_u64};
+    use crate::knob::{
+        parse_u64,
+        Setting, //
+    };
     use kernel::prelude::*;
 
     #[test]
@@ -52,58 +57,14 @@ mod tests {
     }
 
     #[test]
-    fn formats_round_trip() {
-        let mut buf = [0u8; 32];
-        for v in [0u64, 1, 9, 10, 12345, u64::MAX] {
-            let n = format_u64(v, &mut buf);
-            assert_eq!(parse_u64(&buf[..n], 0, u64::MAX), Ok(v));
+    fn refused_write_changes_nothing() {
+        // A local setting, not a live knob.
+        let s = Setting::new(1, 0, 1);
+        for bad in [&b"2"[..], b"garbage", b"-1", b""] {
+            assert_eq!(s.parse(bad), Err(EINVAL));
         }
-        let mut tiny = [0u8; 2];
-        assert_eq!(format_u64(123, &mut tiny), 0);
-    }
-}
-
-#[kunit_tests(pghot_user)]
-mod user_tests {
-    use crate::user::{parse, UserAccess};
-    use kernel::prelude::*;
-
-    fn collect(input: &[u8], out: &mut [UserAccess; 4]) -> Result<usize> {
-        let mut i = 0;
-        parse(input, |a| {
-            if i == out.len() {
-                return Err(EINVAL);
-            }
-            out[i] = a;
-            i += 1;
-            Ok(())
-        })
-    }
-
-    #[test]
-    fn parses_pairs_in_decimal_and_hex() {
-        let mut out = [UserAccess::default(); 4];
-        assert_eq!(collect(b"123 0\n0x1f -1\n\n", &mut out), Ok(2));
-        assert_eq!(out[0], UserAccess { pfn: 123, nid: 0 });
-        assert_eq!(out[1], UserAccess { pfn: 0x1f, nid: -1 });
-    }
-
-    #[test]
-    fn rejects_malformed_lines_whole() {
-        let mut out = [UserAccess::default(); 4];
-        for bad in [
-            &b""[..],
-            b"\n",
-            b"123",
-            b"123 0 7",
-            b"12x 0",
-            b"0x 0",
-            b"1 -2",
-            b"1 64",
-            b"-1 0",
-            b"1 0\n1 0\n1 0\n1 0\n1 0",
-        ] {
-            assert_eq!(collect(bad, &mut out), Err(EINVAL));
-        }
+        assert_eq!(s.get(), 1);
+        assert_eq!(s.parse(b"0\n"), Ok(0));
+        assert_eq!(s.range(), (0, 1));
     }
 }

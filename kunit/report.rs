@@ -1,82 +1,104 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit: the report-access API refuses bad arguments, honours `enabled`,
-//! and ignores PFNs that cannot be promoted, counting each case.
+//! KUnit suite of `rust/report.rs` (a child module of it, built only with
+//! `PGHOT_KUNIT=y`): a report is refused for bad arguments, refused while
+//! pghot or its source is switched off, and ignored for a PFN that cannot
+//! be promoted, each with the counter it is charged to. The tests judge
+//! reports against switches of their own, so the live module's knobs,
+//! counters and store are left alone.
 
 use kernel::prelude::*;
 
 #[kunit_tests(pghot_report)]
 mod tests {
     use crate::bindings::{
-        PGHOT_SRC_HINT_FAULT, PGHOT_SRC_NR, PGHOT_SRC_USER, PGHOT_STAT_IGNORED_INVALID_PFN,
-        PGHOT_STAT_REJECTED,
+        Source,
+        Stat, //
     };
-    use crate::knob::{ENABLED, SOURCES};
-    use crate::report::{pghot_record_access, record, Recorded};
-    use crate::stats;
+    use crate::knob::Setting;
+    use crate::report::{
+        judge,
+        Switches,
+        Verdict, //
+    };
     use kernel::prelude::*;
 
     /// A PFN far beyond any memory a test guest has.
     const BOGUS_PFN: u64 = 1 << 40;
 
-    #[test]
-    fn bad_source_is_refused_and_counted() {
-        let before = stats::read(PGHOT_STAT_REJECTED);
-        assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_NR, 0), Err(EINVAL));
-        assert_eq!(pghot_record_access(0, -1, 1000, 0), EINVAL.to_errno());
-        assert!(stats::read(PGHOT_STAT_REJECTED) >= before + 2);
+    /// Switches with pghot `enabled` and every source on except `off`.
+    fn switches(enabled: u64, off: Option<Source>) -> (Setting, [Setting; Source::COUNT]) {
+        let sources = [const { Setting::new(1, 0, 1) }; Source::COUNT];
+        if let Some(s) = off {
+            sources[s as usize].set(0);
+        }
+        (Setting::new(enabled, 0, 1), sources)
+    }
+
+    fn judge_with(pfn: u64, nid: i32, src: u32, enabled: u64, off: Option<Source>) -> Verdict {
+        let (enabled, sources) = switches(enabled, off);
+        let sw = Switches {
+            enabled: &enabled,
+            sources: &sources,
+        };
+        judge(pfn, nid, src, &sw)
     }
 
     #[test]
-    fn bad_node_is_refused() {
-        assert_eq!(record(BOGUS_PFN, -2, PGHOT_SRC_USER, 0), Err(EINVAL));
-        assert_eq!(record(BOGUS_PFN, 1 << 20, PGHOT_SRC_USER, 0), Err(EINVAL));
-        assert_eq!(record(BOGUS_PFN, 64, PGHOT_SRC_USER, 0), Err(EINVAL));
+    fn bad_source_is_refused_as_rejected() {
+        let refused = Verdict::Refused(EINVAL, Stat::Rejected);
+        assert_eq!(
+            judge_with(BOGUS_PFN, -1, Source::COUNT as u32, 1, None),
+            refused
+        );
+        assert_eq!(judge_with(0, -1, 1000, 1, None), refused);
+    }
+
+    #[test]
+    fn bad_node_is_refused_as_rejected() {
+        let refused = Verdict::Refused(EINVAL, Stat::Rejected);
+        let user = Source::User as u32;
+        assert_eq!(judge_with(BOGUS_PFN, -2, user, 1, None), refused);
+        assert_eq!(judge_with(BOGUS_PFN, 1 << 20, user, 1, None), refused);
+        assert_eq!(judge_with(BOGUS_PFN, 64, user, 1, None), refused);
     }
 
     #[test]
     fn invalid_pfn_is_ignored_not_refused() {
-        let before = stats::read(PGHOT_STAT_IGNORED_INVALID_PFN);
-        assert_eq!(
-            record(BOGUS_PFN, -1, PGHOT_SRC_HINT_FAULT, 0),
-            Ok(Recorded::Ignored)
-        );
-        assert_eq!(
-            pghot_record_access(BOGUS_PFN as kernel::ffi::c_ulong, -1, PGHOT_SRC_USER, 0),
-            0
-        );
-        assert!(stats::read(PGHOT_STAT_IGNORED_INVALID_PFN) >= before + 2);
+        for src in [Source::HintFault, Source::User] {
+            assert_eq!(
+                judge_with(BOGUS_PFN, -1, src as u32, 1, None),
+                Verdict::Ignored(Stat::IgnoredInvalidPfn)
+            );
+        }
     }
 
     #[test]
     fn disabled_refuses_with_eagain() {
-        let saved = ENABLED.get();
-        assert_eq!(ENABLED.set_from(b"0\n"), Ok(()));
-        assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_USER, 0), Err(EAGAIN));
         assert_eq!(
-            ENABLED.set_from(if saved == 0 { b"0" } else { b"1" }),
-            Ok(())
+            judge_with(BOGUS_PFN, -1, Source::User as u32, 0, None),
+            Verdict::Refused(EAGAIN, Stat::IgnoredDisabled)
         );
-        assert_eq!(ENABLED.get(), saved);
     }
 
     #[test]
-    fn disabled_source_refuses_with_eagain() {
-        let user = &SOURCES[PGHOT_SRC_USER as usize];
-        assert_eq!(user.set_from(b"0"), Ok(()));
-        assert_eq!(record(BOGUS_PFN, -1, PGHOT_SRC_USER, 0), Err(EAGAIN));
+    fn disabled_source_refuses_with_eagain_others_go_on() {
+        let off = Some(Source::User);
         assert_eq!(
-            record(BOGUS_PFN, -1, PGHOT_SRC_HINT_FAULT, 0),
-            Ok(Recorded::Ignored)
+            judge_with(BOGUS_PFN, -1, Source::User as u32, 1, off),
+            Verdict::Refused(EAGAIN, Stat::IgnoredDisabled)
         );
-        assert_eq!(user.set_from(b"1"), Ok(()));
+        assert_eq!(
+            judge_with(BOGUS_PFN, -1, Source::HintFault as u32, 1, off),
+            Verdict::Ignored(Stat::IgnoredInvalidPfn)
+        );
     }
 
     #[test]
-    fn knob_write_failure_changes_nothing() {
-        let saved = ENABLED.get();
-        assert_eq!(ENABLED.set_from(b"2"), Err(EINVAL));
-        assert_eq!(ENABLED.set_from(b"garbage"), Err(EINVAL));
-        assert_eq!(ENABLED.get(), saved);
+    fn every_source_counts_its_own_accesses() {
+        for (i, source) in Source::all().enumerate() {
+            assert_eq!(Stat::accesses(source) as usize, i);
+        }
+        assert_eq!(Stat::accesses(Source::User), Stat::UserAccesses);
     }
 }

@@ -17,10 +17,24 @@ use core::pin::Pin;
 
 use kernel::alloc::KVVec;
 use kernel::prelude::*;
-use kernel::sync::{new_mutex, Mutex};
+use kernel::sync::{
+    new_mutex,
+    Mutex, //
+};
 
-use crate::engine::{self, shard_of, Alloc, Candidate, Outcome, Params, Shard, Stats};
-use crate::engine::{RateLimiter, ThresholdTuner, TunerParams};
+use crate::engine::{
+    self,
+    shard_of,
+    Alloc,
+    Candidate,
+    Outcome,
+    Params,
+    RateLimiter,
+    Shard,
+    Stats,
+    ThresholdTuner,
+    TunerParams, //
+};
 use crate::lock::SpinLockIrq;
 
 /// Shards of the store. A power of two well above the CPU count of the
@@ -83,7 +97,13 @@ impl Store {
             built.push(Shard::new(params, &KernelAlloc).map_err(errno)?, GFP_KERNEL)?;
         }
         let policy = Policy {
-            limiter: RateLimiter::new(params.nr_nodes, rate_mbps, &KernelAlloc).map_err(errno)?,
+            limiter: RateLimiter::new(
+                params.nr_nodes,
+                rate_mbps,
+                kernel::page::PAGE_SHIFT as u32,
+                &KernelAlloc,
+            )
+            .map_err(errno)?,
             tuner: ThresholdTuner::new(params.nr_nodes, tuner, &KernelAlloc).map_err(errno)?,
         };
         let mut shards = built.into_iter();
@@ -181,14 +201,7 @@ impl Store {
         let mut len = 0;
         for s in self.shards.iter() {
             if let Some(shard) = Option::as_ref(&*s.lock()) {
-                let st = shard.stats();
-                sum.created = sum.created.wrapping_add(st.created);
-                sum.replaced = sum.replaced.wrapping_add(st.replaced);
-                sum.pruned = sum.pruned.wrapping_add(st.pruned);
-                sum.dropped = sum.dropped.wrapping_add(st.dropped);
-                sum.turned_hot = sum.turned_hot.wrapping_add(st.turned_hot);
-                sum.heap_inserted = sum.heap_inserted.wrapping_add(st.heap_inserted);
-                sum.heap_full = sum.heap_full.wrapping_add(st.heap_full);
+                sum.merge(shard.stats());
                 len += shard.len();
             }
         }
@@ -211,16 +224,21 @@ impl Store {
     }
 }
 
-/// Store parameters for `per_shard` records per shard and `nr_nodes` node
-/// ids. The window is built at its longest, so that the engine's time
-/// resolution serves every `freq_window_ms` the knob accepts; the real
-/// window is set right after.
-pub(crate) fn params(per_shard: u32, nr_nodes: u32) -> Result<Params> {
-    let hz = crate::bindings::hz();
+/// Store parameters for `per_shard` records per shard, `nr_nodes` node
+/// ids, a clock of `hz` ticks per second and `threshold` accesses to turn
+/// hot. The window is built at `longest_window_jiffies`, the longest the
+/// caller will ever set, so that the engine's time resolution serves every
+/// window; the real window is set right after.
+pub(crate) fn params(
+    per_shard: u32,
+    nr_nodes: u32,
+    hz: u32,
+    threshold: u8,
+    longest_window_jiffies: u64,
+) -> Result<Params> {
     let mut p = Params::with_capacity(per_shard, nr_nodes.max(1), hz);
-    p.freq_threshold = crate::knob::FREQ_THRESHOLD.get() as u8;
-    let (_, longest_ms) = crate::knob::FREQ_WINDOW_MS.range();
-    p.window_jiffies = crate::bindings::msecs_to_jiffies(longest_ms);
+    p.freq_threshold = threshold;
+    p.window_jiffies = longest_window_jiffies;
     // Each shard's heaps hold its share of a few batches.
     p.heap_capacity = (per_shard / 4).clamp(16, 4096);
     p.memory_bytes().ok_or(ENOMEM)?;
@@ -229,11 +247,11 @@ pub(crate) fn params(per_shard: u32, nr_nodes: u32) -> Result<Params> {
 
 /// Tuner settings: every two seconds, one step up when more candidates came
 /// than the rate limit admits, one step down when fewer did, never below
-/// `freq_threshold` (the administrator's choice is the loosest setting) and
+/// `threshold` (the administrator's choice is the loosest setting) and
 /// never above the 15 a record can count.
-pub(crate) fn tuner_params(threshold: u8) -> TunerParams {
+pub(crate) fn tuner_params(threshold: u8, hz: u32) -> TunerParams {
     TunerParams {
-        period_jiffies: 2 * u64::from(crate::bindings::hz()),
+        period_jiffies: 2 * u64::from(hz),
         min: threshold,
         max: 15,
         step: 1,
@@ -242,12 +260,16 @@ pub(crate) fn tuner_params(threshold: u8) -> TunerParams {
 }
 
 impl Policy {
-    /// Restarts the dynamic threshold from `threshold` (a `freq_threshold`
-    /// write). Allocates; process context only.
-    pub(crate) fn reset_threshold(&mut self, threshold: u8) -> Result {
-        let nr = crate::nodes::nr_nodes().max(1);
+    /// Restarts the dynamic threshold of `nr_nodes` nodes from `threshold`
+    /// (a `freq_threshold` write). Allocates; process context only.
+    pub(crate) fn reset_threshold(&mut self, nr_nodes: u32, threshold: u8, hz: u32) -> Result {
         self.tuner =
-            ThresholdTuner::new(nr, tuner_params(threshold), &KernelAlloc).map_err(errno)?;
+            ThresholdTuner::new(nr_nodes.max(1), tuner_params(threshold, hz), &KernelAlloc)
+                .map_err(errno)?;
         Ok(())
     }
 }
+
+#[cfg(pghot_kunit)]
+#[path = "../kunit/hotness.rs"]
+mod kunit;

@@ -12,15 +12,14 @@
 
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
-#include <linux/memory.h>
-#include <linux/memory-tiers.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/topology.h>
 
-#include "../include/pghot_shim.h"
+#include "pghot_exports.h"
+#include "pghot_shim.h"
 
 static struct task_struct __rcu *pghot_kpromoted[MAX_NUMNODES];
 static DEFINE_MUTEX(pghot_kpromoted_mutex);
@@ -121,58 +120,4 @@ bool pghot_kpromoted_running(int nid)
 	if (nid < 0 || nid >= MAX_NUMNODES)
 		return false;
 	return rcu_access_pointer(pghot_kpromoted[nid]) != NULL;
-}
-
-/* --- memory hotplug -------------------------------------------------------- */
-
-static int pghot_memory_callback(struct notifier_block *nb,
-				 unsigned long action, void *arg)
-{
-	if (action == MEM_ONLINE || action == MEM_OFFLINE)
-		pghot_memory_changed();
-	return NOTIFY_OK;
-}
-
-/*
- * Memory tiers follow node hotplug (NODE_ADDED_FIRST_MEMORY and friends),
- * which the core notifies before MEM_ONLINE and after MEM_OFFLINE of the
- * memory itself, so the tiers are current when this runs.
- */
-static struct notifier_block pghot_memory_nb = {
-	.notifier_call = pghot_memory_callback,
-	.priority = 0,
-};
-
-int pghot_hotplug_register(void)
-{
-	return register_memory_notifier(&pghot_memory_nb);
-}
-
-void pghot_hotplug_unregister(void)
-{
-	unregister_memory_notifier(&pghot_memory_nb);
-}
-
-unsigned int pghot_hz(void)
-{
-	return HZ;
-}
-
-/* --- node facts ------------------------------------------------------------ */
-
-unsigned int pghot_nr_node_ids(void)
-{
-	return nr_node_ids;
-}
-
-/* Online, with memory, and in the top tier: a promotion target. */
-bool pghot_node_is_target(int nid)
-{
-	return nid >= 0 && nid < nr_node_ids && node_state(nid, N_MEMORY) &&
-	       node_is_toptier(nid);
-}
-
-int pghot_node_distance(int from, int to)
-{
-	return node_distance(from, to);
 }

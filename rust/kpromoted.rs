@@ -1,33 +1,114 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! What a kpromoted thread does in one pass: prune idle records, take the
+//! kpromoted: what a thread does in one pass (prune idle records, take the
 //! hottest candidates for its node, apply the rate limit and the dynamic
-//! threshold, and migrate the admitted pages in one batch. The thread itself
-//! (creation, binding, sleeping) lives in `kpromoted.c`.
+//! threshold, migrate the admitted pages in one batch), and which nodes
+//! run a thread. The threads themselves (creation, binding, sleeping) live
+//! in `kpromoted.c`, the page side of migration in `migrate.c`.
 
-use kernel::ffi::{c_int, c_uint, c_ulong};
+use kernel::error::to_result;
+use kernel::ffi::{
+    c_int,
+    c_uint,
+    c_ulong, //
+};
 use kernel::prelude::*;
+use kernel::sync::atomic::{
+    Atomic,
+    Relaxed,
+    Release, //
+};
 
-use crate::bindings::{self, pghot_promote_result};
+use crate::bindings::{
+    self,
+    Fail,
+    PromoteResult,
+    Stat, //
+};
 use crate::engine::Candidate;
-use crate::knob::{self, MAX_BATCH};
+use crate::hotness::{
+    Store,
+    NR_SHARDS, //
+};
+use crate::jiffies;
+use crate::knob::{
+    self,
+    MAX_BATCH, //
+};
+use crate::nodes;
+use crate::pfn;
 use crate::state;
 use crate::stats;
+use crate::trace;
 
 /// Fewest pool slots a shard's prune visits per kpromoted pass.
 const PRUNE_MIN: u64 = 16;
 
-/// Counters for each `pghot_fail` reason, in order.
-const FAIL_STATS: [u32; bindings::PGHOT_FAIL_NR as usize] = [
-    bindings::PGHOT_STAT_FAIL_INVALID,
-    bindings::PGHOT_STAT_FAIL_TOPTIER,
-    bindings::PGHOT_STAT_FAIL_NOT_LRU,
-    bindings::PGHOT_STAT_FAIL_ISOLATED,
-    bindings::PGHOT_STAT_FAIL_PINNED,
-    bindings::PGHOT_STAT_FAIL_SHARED,
-    bindings::PGHOT_STAT_FAIL_NO_SPACE,
-    bindings::PGHOT_STAT_FAIL_MIGRATE,
-];
+/// Set when teardown begins: from then on no kpromoted may start, whatever
+/// a late knob write or hotplug event asks.
+static STOPPING: Atomic<bool> = Atomic::new(false);
+
+/// The nodes that should run kpromoted now; asked under the C side's
+/// thread mutex, so the answer and the threads always agree.
+#[no_mangle]
+pub(crate) extern "C" fn pghot_kpromoted_wanted() -> u64 {
+    if STOPPING.load(Relaxed) || !knob::ENABLED.on() {
+        0
+    } else {
+        nodes::targets()
+    }
+}
+
+/// Runs kpromoted on exactly the target nodes while pghot is enabled.
+/// Sleeps.
+pub(crate) fn sync() -> Result {
+    // SAFETY: process context (sysfs store, module init/exit, hotplug
+    // notifier); the C side decides and acts under one mutex.
+    to_result(unsafe { bindings::pghot_kpromoted_sync() })
+}
+
+/// Wakes the kpromoted thread of `nid`, if it runs. Any context but NMI.
+#[inline]
+pub(crate) fn wake(nid: u32) {
+    // SAFETY: looks the thread up under RCU and wakes it; any id is fine.
+    unsafe { bindings::pghot_kpromoted_wake(nid as i32) }
+}
+
+/// Whether a kpromoted thread serves `nid`.
+pub(crate) fn running(nid: u32) -> bool {
+    // SAFETY: reads an RCU-published pointer without dereferencing it.
+    unsafe { bindings::pghot_kpromoted_running(nid as i32) }
+}
+
+/// The kpromoted threads of a loaded module: started on creation, stopped
+/// for good on drop.
+pub(crate) struct Threads(());
+
+impl Threads {
+    pub(crate) fn start() -> Result<Self> {
+        let threads = Threads(());
+        sync()?;
+        Ok(threads)
+    }
+}
+
+impl Drop for Threads {
+    fn drop(&mut self) {
+        STOPPING.store(true, Release);
+        let _ = sync();
+    }
+}
+
+/// Isolates and migrates the pages of `pfns` to `nid` in one batch. Sleeps.
+fn promote_batch(pfns: &[c_ulong], nid: u32) -> PromoteResult {
+    let mut res = PromoteResult::default();
+    // SAFETY: `pfns` is valid for `pfns.len()` reads, `res` for a write;
+    // called from a kpromoted thread, which may sleep.
+    unsafe {
+        bindings::pghot_promote_batch(pfns.as_ptr(), pfns.len() as u32, nid as i32, &mut res)
+    };
+    res
+}
 
 /// One pass for target node `nid`. Returns the time to sleep, in ms.
 #[no_mangle]
@@ -45,13 +126,13 @@ pub(crate) extern "C" fn pghot_kpromoted_pass(nid: c_int) -> c_uint {
     sleep_ms
 }
 
-fn promote(store: &crate::hotness::Store, nid: u32) -> Result {
-    let now = bindings::jiffies();
+fn promote(store: &Store, nid: u32) -> Result {
+    let now = jiffies::now();
     // Visit each shard's whole pool about once per window: stale records
     // go within a few windows, at a cost spread evenly over the passes.
     let sleep = knob::KPROMOTED_SLEEP_MS.get();
     let window = knob::FREQ_WINDOW_MS.get().max(1);
-    let per_shard = knob::POOL_SIZE.get() / crate::hotness::NR_SHARDS as u64;
+    let per_shard = knob::POOL_SIZE.get() / NR_SHARDS as u64;
     let budget =
         (per_shard.saturating_mul(sleep) / window).clamp(PRUNE_MIN, per_shard.max(PRUNE_MIN));
     store.prune(now, budget as u32);
@@ -70,9 +151,9 @@ fn promote(store: &crate::hotness::Store, nid: u32) -> Result {
     let (mut candidate_pages, mut limited_pages) = (0u64, 0u64);
     {
         let mut policy = store.policy.lock();
-        let hz = bindings::hz();
+        let hz = jiffies::hz();
         for c in &cands[..n] {
-            let pages = u64::from(bindings::pfn_nr_pages(c.pfn).max(1));
+            let pages = u64::from(pfn::nr_pages(c.pfn).max(1));
             candidate_pages += pages;
             if policy.limiter.admit(nid, pages, now, hz) == 0 {
                 limited_pages += pages;
@@ -85,26 +166,26 @@ fn promote(store: &crate::hotness::Store, nid: u32) -> Result {
         let budget = policy.limiter.budget();
         if let Some(t) = policy.tuner.adjust(nid, now, hz, budget) {
             if t > before {
-                stats::inc(bindings::PGHOT_STAT_THRESHOLD_UP);
+                stats::inc(Stat::ThresholdUp);
             } else if t < before {
-                stats::inc(bindings::PGHOT_STAT_THRESHOLD_DOWN);
+                stats::inc(Stat::ThresholdDown);
             }
             store.set_threshold(nid, t);
         }
     }
-    stats::add(bindings::PGHOT_STAT_PROMOTE_CANDIDATES, candidate_pages);
-    stats::add(bindings::PGHOT_STAT_RATE_LIMITED, limited_pages);
+    stats::add(Stat::PromoteCandidates, candidate_pages);
+    stats::add(Stat::RateLimited, limited_pages);
     if pfns.is_empty() {
         return Ok(());
     }
 
-    let res: pghot_promote_result = bindings::promote_batch(&pfns, nid);
-    stats::inc(bindings::PGHOT_STAT_BATCHES);
-    stats::add(bindings::PGHOT_STAT_PROMOTED, u64::from(res.nr_moved));
-    for (stat, count) in FAIL_STATS.iter().zip(res.fail.iter()) {
-        stats::add(*stat, u64::from(*count));
+    let res = promote_batch(&pfns, nid);
+    stats::inc(Stat::Batches);
+    stats::add(Stat::Promoted, u64::from(res.nr_moved));
+    for (reason, count) in Fail::all().zip(res.fail.iter()) {
+        stats::add(Stat::fail(reason), u64::from(*count));
     }
-    bindings::trace_migrate_batch(nid, pfns.len() as u32, res.nr_moved);
+    trace::migrate_batch(nid, pfns.len() as u32, res.nr_moved);
 
     // Moved pages left the lower tier; the others must earn hotness again.
     // Rate-limited ones stay tracked and come back when they heat up again.

@@ -9,30 +9,35 @@
 #include <linux/migrate.h>
 #include <linux/mm.h>
 
-#include "../include/pghot_shim.h"
+#include "pghot_shim.h"
 
-static enum pghot_fail pghot_isolate(struct folio *folio, int nid,
-				     struct list_head *folios)
+/*
+ * Isolate @folio onto @folios for migration to @nid; returns 0, or the
+ * reason it cannot move, negated (-PGHOT_FAIL_*). Reason 0 is
+ * PGHOT_FAIL_INVALID, which is never returned here.
+ */
+static int pghot_isolate(struct folio *folio, int nid,
+			 struct list_head *folios)
 {
 	int err;
 
 	if (node_is_toptier(folio_nid(folio)))
-		return PGHOT_FAIL_TOPTIER;
+		return -PGHOT_FAIL_TOPTIER;
 	if (!folio_test_lru(folio))
-		return PGHOT_FAIL_NOT_LRU;
+		return -PGHOT_FAIL_NOT_LRU;
 	if (folio_maybe_dma_pinned(folio))
-		return PGHOT_FAIL_PINNED;
+		return -PGHOT_FAIL_PINNED;
 
 	err = migrate_misplaced_folio_prepare(folio, NULL, nid);
 	if (err == -EACCES)
-		return PGHOT_FAIL_SHARED;
+		return -PGHOT_FAIL_SHARED;
 	if (err) {
 		/* Lost the LRU flag to someone else, or the target is full. */
-		return folio_test_lru(folio) ? PGHOT_FAIL_NO_SPACE :
-					       PGHOT_FAIL_ISOLATED;
+		return folio_test_lru(folio) ? -PGHOT_FAIL_NO_SPACE :
+					       -PGHOT_FAIL_ISOLATED;
 	}
 	list_add_tail(&folio->lru, folios);
-	return PGHOT_FAIL_NR;
+	return 0;
 }
 
 void pghot_promote_batch(const unsigned long *pfns, unsigned int nr, int nid,
@@ -44,7 +49,7 @@ void pghot_promote_batch(const unsigned long *pfns, unsigned int nr, int nid,
 	memset(res, 0, sizeof(*res));
 	for (i = 0; i < nr; i++) {
 		struct page *page = pfn_to_online_page(pfns[i]);
-		enum pghot_fail why;
+		int why;
 		struct folio *folio;
 
 		if (!page) {
@@ -63,10 +68,10 @@ void pghot_promote_batch(const unsigned long *pfns, unsigned int nr, int nid,
 			continue;
 		}
 		why = pghot_isolate(folio, nid, &folios);
-		if (why == PGHOT_FAIL_NR)
+		if (!why)
 			res->nr_isolated += folio_nr_pages(folio);
 		else
-			res->fail[why] += folio_nr_pages(folio);
+			res->fail[-why] += folio_nr_pages(folio);
 		/* Isolation holds a reference of its own. */
 		folio_put(folio);
 	}

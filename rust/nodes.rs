@@ -5,7 +5,10 @@
 //! in atomics so the report path reads them without a lock; rebuilt at load,
 //! on memory hotplug, and never on the report path.
 
-use kernel::sync::atomic::{Atomic, Relaxed};
+use kernel::sync::atomic::{
+    Atomic,
+    Relaxed, //
+};
 
 use crate::bindings;
 use crate::engine::select_target;
@@ -23,7 +26,29 @@ static NEAREST: [Atomic<i32>; MAX_NODES] = [const { Atomic::new(-1) }; MAX_NODES
 
 /// Number of node ids in use, at most [`MAX_NODES`].
 pub(crate) fn nr_nodes() -> u32 {
-    bindings::nr_node_ids().min(MAX_NODES as u32)
+    // SAFETY: reads `nr_node_ids`, set once at boot.
+    let nr = unsafe { bindings::pghot_nr_node_ids() };
+    nr.min(MAX_NODES as u32)
+}
+
+/// Whether `nid` is `NUMA_NO_NODE` or an online node.
+pub(crate) fn nid_valid(nid: i32) -> bool {
+    // SAFETY: pure check of `nid` against `nr_node_ids` and the online map.
+    unsafe { bindings::pghot_nid_valid(nid) }
+}
+
+/// Whether `nid` is online, has memory and is in the top tier (asked of
+/// the kernel; the report path uses the cached [`is_target`]).
+fn node_is_target(nid: u32) -> bool {
+    // SAFETY: pure query; out-of-range ids answer false.
+    unsafe { bindings::pghot_node_is_target(nid as i32) }
+}
+
+/// The kernel's `node_distance(from, to)`, for ids below `nr_node_ids`.
+fn node_distance(from: u32, to: u32) -> u32 {
+    // SAFETY: pure table lookup; callers pass ids below `nr_node_ids`.
+    let d = unsafe { bindings::pghot_node_distance(from as i32, to as i32) };
+    d.max(0) as u32
 }
 
 /// Recomputes the targets from the kernel's memory tiers. Returns the mask.
@@ -33,7 +58,7 @@ pub(crate) fn refresh() -> u64 {
     let mut count = 0;
     let mut mask = 0u64;
     for nid in 0..nr {
-        if bindings::node_is_target(nid) {
+        if node_is_target(nid) {
             list[count] = nid;
             count += 1;
             mask |= 1 << nid;
@@ -41,7 +66,7 @@ pub(crate) fn refresh() -> u64 {
     }
     let targets = &list[..count];
     for nid in 0..nr {
-        let nearest = select_target(Some(nid), nid, targets, bindings::node_distance);
+        let nearest = select_target(Some(nid), nid, targets, node_distance);
         NEAREST[nid as usize].store(nearest.map_or(-1, |t| t as i32), Relaxed);
     }
     TARGETS.store(mask, Relaxed);

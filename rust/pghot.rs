@@ -11,25 +11,23 @@ use kernel::prelude::*;
 mod bindings;
 mod debugfs;
 #[path = "engine/mod.rs"]
-#[allow(unreachable_pub, dead_code, unused_imports, clippy::all)]
+#[allow(unreachable_pub, reason = "the engine is also a host crate, whose API is `pub`")]
 mod engine;
+mod hintfault;
 mod hotness;
+mod hotplug;
+mod jiffies;
 mod knob;
 mod kpromoted;
 mod lock;
 mod nodes;
+mod pfn;
 mod report;
-mod source;
 mod state;
 mod stats;
+mod sysfs;
+mod trace;
 mod user;
-
-#[path = "../kunit/engine.rs"]
-mod kunit_engine;
-#[path = "../kunit/knob.rs"]
-mod kunit_knob;
-#[path = "../kunit/report.rs"]
-mod kunit_report;
 
 module! {
     type: Pghot,
@@ -52,22 +50,13 @@ const MAX_POOL: u32 = 1 << 24;
 /// in (the hint-fault source, hotplug, sysfs writers), then the threads, and
 /// the store they all feed last.
 struct Pghot {
-    _hint_fault: bindings::HintFaultConsumer,
-    _hotplug: bindings::HotplugNotifier,
-    _sysfs: bindings::Sysfs,
+    _hint_fault: hintfault::HintFaultConsumer,
+    _hotplug: hotplug::HotplugNotifier,
+    _sysfs: sysfs::Sysfs,
     _debugfs: debugfs::Debugfs,
-    _threads: Threads,
+    _threads: kpromoted::Threads,
     _published: Published,
     store: Pin<KBox<hotness::Store>>,
-}
-
-/// Stops every kpromoted thread on drop, for good.
-struct Threads;
-
-impl Drop for Threads {
-    fn drop(&mut self) {
-        state::stop_threads();
-    }
 }
 
 /// Unpublishes the store on drop, once nothing can reach it any more.
@@ -88,27 +77,32 @@ impl kernel::Module for Pghot {
         }
         let per_shard = requested / hotness::NR_SHARDS as u32;
         nodes::refresh();
-        let params = hotness::params(per_shard, nodes::nr_nodes())?;
+        let hz = jiffies::hz();
+        let threshold = knob::FREQ_THRESHOLD.get() as u8;
+        let (_, longest_window_ms) = knob::FREQ_WINDOW_MS.range();
+        let params = hotness::params(
+            per_shard,
+            nodes::nr_nodes(),
+            hz,
+            threshold,
+            jiffies::from_msecs(longest_window_ms),
+        )?;
         let store = hotness::Store::new(
             &params,
             knob::PROMOTE_RATE_LIMIT_MBPS.get(),
-            hotness::tuner_params(knob::FREQ_THRESHOLD.get() as u8),
+            hotness::tuner_params(threshold, hz),
         )?;
-        store.set_window(bindings::msecs_to_jiffies(knob::FREQ_WINDOW_MS.get()))?;
-        knob::init_value(
-            &knob::POOL_SIZE,
-            u64::from(per_shard) * hotness::NR_SHARDS as u64,
-        );
+        store.set_window(jiffies::from_msecs(knob::FREQ_WINDOW_MS.get()))?;
+        knob::POOL_SIZE.set(u64::from(per_shard) * hotness::NR_SHARDS as u64);
 
         // Reachable before anything that calls in is started.
         state::publish(&store);
         let published = Published;
-        let threads = Threads;
-        state::sync_threads()?;
+        let threads = kpromoted::Threads::start()?;
         let debugfs = debugfs::Debugfs::create();
-        let sysfs = bindings::Sysfs::create()?;
-        let hotplug = bindings::HotplugNotifier::register()?;
-        let hint_fault = bindings::HintFaultConsumer::register()?;
+        let sysfs = sysfs::Sysfs::create()?;
+        let hotplug = hotplug::HotplugNotifier::register()?;
+        let hint_fault = hintfault::HintFaultConsumer::register()?;
 
         pr_info!(
             "loaded: {} records, targets {:#x}, {} bytes per shard\n",

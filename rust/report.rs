@@ -1,19 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The report-access API: `pghot_record_access()` and its batch form,
-//! exported to C callers, and the adapter for the NUMA hint fault source.
-//! Callable from any context but NMI: nothing here sleeps or allocates.
+//! exported to C callers, through which every source reports. Callable from
+//! any context but NMI: nothing here sleeps or allocates.
+//!
+//! A report is first judged (refused for bad arguments, ignored for a page
+//! that cannot be promoted, or taken with its promotion target), then
+//! counted and recorded in the store.
 
-use kernel::ffi::{c_int, c_uint, c_ulong};
+use kernel::ffi::{
+    c_int,
+    c_uint,
+    c_ulong, //
+};
 use kernel::prelude::*;
 
-use crate::bindings::{self, pghot_access};
+use crate::bindings::{
+    Access,
+    PfnClass,
+    Source,
+    Stat, //
+};
 use crate::hotness::NR_SHARDS;
-use crate::knob;
+use crate::jiffies;
+use crate::knob::{
+    self,
+    Setting, //
+};
+use crate::kpromoted;
 use crate::nodes;
-use crate::source::Source;
+use crate::pfn;
 use crate::state;
 use crate::stats;
+use crate::trace;
 
 /// What became of a report that was not refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +44,56 @@ pub(crate) enum Recorded {
     Ignored,
 }
 
+/// The judgement of one report, before anything is counted or stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    /// Refused with this error, counted in this counter.
+    Refused(Error, Stat),
+    /// Deliberately ignored, counted in this counter.
+    Ignored(Stat),
+    /// To be recorded for promotion to node `target`.
+    Taken { source: Source, target: u32 },
+}
+
+/// The switches a report is checked against: the live knobs, or a test's.
+struct Switches<'a> {
+    enabled: &'a Setting,
+    sources: &'a [Setting; Source::COUNT],
+}
+
+impl Switches<'static> {
+    const LIVE: Self = Switches {
+        enabled: &knob::ENABLED,
+        sources: &knob::SOURCES,
+    };
+}
+
+/// Judges a report of `pfn` accessed from `nid` as seen by source `src`.
+fn judge(pfn: u64, nid: i32, src: u32, switches: &Switches<'_>) -> Verdict {
+    let Some(source) = Source::from_raw(src) else {
+        return Verdict::Refused(EINVAL, Stat::Rejected);
+    };
+    if nid >= nodes::MAX_NODES as i32 || !nodes::nid_valid(nid) {
+        return Verdict::Refused(EINVAL, Stat::Rejected);
+    }
+    if !switches.enabled.on() || !switches.sources[source as usize].on() {
+        return Verdict::Refused(EAGAIN, Stat::IgnoredDisabled);
+    }
+    let (class, page_nid) = pfn::classify(pfn);
+    match class {
+        PfnClass::NoPage => return Verdict::Ignored(Stat::IgnoredInvalidPfn),
+        // The target set is the top tier's nodes with memory, and a page's
+        // node has memory: membership is "already in the top tier".
+        _ if nodes::is_target(page_nid) => return Verdict::Ignored(Stat::IgnoredToptier),
+        PfnClass::OffLru => return Verdict::Ignored(Stat::IgnoredNotLru),
+        PfnClass::OnLru => {}
+    }
+    match nodes::target_for(nid, page_nid) {
+        Some(target) => Verdict::Taken { source, target },
+        None => Verdict::Ignored(Stat::IgnoredNoTarget),
+    }
+}
+
 /// How far a reporter's `now` may stray from the current jiffies, in
 /// seconds, before pghot uses its own clock: a bogus time far ahead would
 /// otherwise age out every record of a shard at once.
@@ -33,8 +102,8 @@ const MAX_CLOCK_SKEW_S: u64 = 2;
 /// `now` if it is within `MAX_CLOCK_SKEW_S` of the current jiffies, else
 /// the current jiffies (wrap-around safe).
 fn trusted_now(now: u64) -> u64 {
-    let real = bindings::jiffies();
-    let skew = MAX_CLOCK_SKEW_S * u64::from(bindings::hz());
+    let real = jiffies::now();
+    let skew = MAX_CLOCK_SKEW_S * u64::from(jiffies::hz());
     let ahead = now.wrapping_sub(real);
     let behind = real.wrapping_sub(now);
     if ahead <= skew || behind <= skew {
@@ -44,48 +113,30 @@ fn trusted_now(now: u64) -> u64 {
     }
 }
 
-/// Checks and records one access.
+/// Checks, counts and records one access.
 pub(crate) fn record(pfn: u64, nid: i32, src: u32, now: u64) -> Result<Recorded> {
-    let Some(source) = Source::from_raw(src) else {
-        stats::inc(bindings::PGHOT_STAT_REJECTED);
-        return Err(EINVAL);
+    let (source, target) = match judge(pfn, nid, src, &Switches::LIVE) {
+        Verdict::Refused(e, stat) => {
+            stats::inc(stat);
+            return Err(e);
+        }
+        Verdict::Ignored(stat) => {
+            stats::inc(stat);
+            return Ok(Recorded::Ignored);
+        }
+        Verdict::Taken { source, target } => (source, target),
     };
-    if nid >= nodes::MAX_NODES as i32 || !bindings::nid_valid(nid) {
-        stats::inc(bindings::PGHOT_STAT_REJECTED);
-        return Err(EINVAL);
-    }
-    if !knob::ENABLED.on() || !source.enabled() {
-        stats::inc(bindings::PGHOT_STAT_IGNORED_DISABLED);
-        return Err(EAGAIN);
-    }
-    let (class, page_nid) = bindings::pfn_classify(pfn);
-    let ignored = match class {
-        bindings::PGHOT_PFN_INVALID => Some(bindings::PGHOT_STAT_IGNORED_INVALID_PFN),
-        // The target set is the top tier's nodes with memory, and a page's
-        // node has memory: membership is "already in the top tier".
-        _ if nodes::is_target(page_nid) => Some(bindings::PGHOT_STAT_IGNORED_TOPTIER),
-        bindings::PGHOT_PFN_NOT_LRU => Some(bindings::PGHOT_STAT_IGNORED_NOT_LRU),
-        _ => None,
-    };
-    if let Some(stat) = ignored {
-        stats::inc(stat);
-        return Ok(Recorded::Ignored);
-    }
-    let Some(target) = nodes::target_for(nid, page_nid) else {
-        stats::inc(bindings::PGHOT_STAT_IGNORED_NO_TARGET);
-        return Ok(Recorded::Ignored);
-    };
-    stats::inc(source.stat());
+    stats::inc(Stat::accesses(source));
     if let Some(store) = state::store() {
         if let Some(r) = store.record(pfn, target, trusted_now(now)) {
             if r.outcome.entered_heap {
                 // It entered the heap by reaching the node's threshold.
-                bindings::trace_hot(pfn, target, u32::from(r.threshold));
+                trace::hot(pfn, target, u32::from(r.threshold));
                 // A shard's heap holds about 1/NR_SHARDS of the node's hot
                 // pages: wake kpromoted once a full batch is likely waiting.
                 let batch = knob::KPROMOTED_BATCH_NR.get() as usize;
                 if r.heap_len.saturating_mul(NR_SHARDS) >= batch {
-                    bindings::kpromoted_wake(target);
+                    kpromoted::wake(target);
                 }
             }
         }
@@ -115,19 +166,16 @@ pub(crate) extern "C" fn pghot_record_access(
 ///
 /// `batch` must point to `nr` readable `struct pghot_access`, or `nr` be 0.
 #[no_mangle]
-pub(crate) unsafe extern "C" fn pghot_record_accesses(
-    batch: *const pghot_access,
-    nr: c_uint,
-) -> c_int {
+pub(crate) unsafe extern "C" fn pghot_record_accesses(batch: *const Access, nr: c_uint) -> c_int {
     if nr == 0 {
         return 0;
     }
     if batch.is_null() {
-        stats::inc(bindings::PGHOT_STAT_REJECTED);
+        stats::inc(Stat::Rejected);
         return EINVAL.to_errno();
     }
     if !knob::ENABLED.on() {
-        stats::inc(bindings::PGHOT_STAT_IGNORED_DISABLED);
+        stats::inc(Stat::IgnoredDisabled);
         return EAGAIN.to_errno();
     }
     // SAFETY: the caller guarantees `batch` points to `nr` initialised
@@ -142,14 +190,6 @@ pub(crate) unsafe extern "C" fn pghot_record_accesses(
     done
 }
 
-/// The NUMA hint fault source: the kernel saw a hint fault on a lower-tier
-/// folio. pghot takes over its promotion when it recorded the access and a
-/// kpromoted thread serves the target; otherwise the kernel promotes as it
-/// does without pghot.
-#[no_mangle]
-pub(crate) extern "C" fn pghot_hint_fault(pfn: c_ulong, nid: c_int, now: c_ulong) -> bool {
-    match record(pfn as u64, nid, bindings::PGHOT_SRC_HINT_FAULT, now as u64) {
-        Ok(Recorded::Taken(target)) => bindings::kpromoted_running(target),
-        _ => false,
-    }
-}
+#[cfg(pghot_kunit)]
+#[path = "../kunit/report.rs"]
+mod kunit;

@@ -7,7 +7,7 @@
 #define CREATE_TRACE_POINTS
 #include "pghot_trace.h"
 
-#include "../include/pghot_shim.h"
+#include "pghot_shim.h"
 
 void pghot_trace_hot(unsigned long pfn, int nid, unsigned int threshold)
 {

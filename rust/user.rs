@@ -10,7 +10,11 @@
 
 use kernel::prelude::*;
 
-use crate::bindings;
+use crate::bindings::{
+    Source,
+    NUMA_NO_NODE, //
+};
+use crate::jiffies;
 use crate::nodes;
 use crate::report;
 
@@ -39,7 +43,7 @@ fn parse_pfn(tok: &[u8]) -> Option<u64> {
 
 fn parse_nid(tok: &[u8]) -> Option<i32> {
     if tok == b"-1" {
-        return Some(bindings::NUMA_NO_NODE);
+        return Some(NUMA_NO_NODE);
     }
     if tok.is_empty() || tok.len() > 4 || !tok.iter().all(u8::is_ascii_digit) {
         return None;
@@ -89,7 +93,7 @@ pub(crate) unsafe extern "C" fn pghot_user_report(buf: *const u8, count: usize) 
     // Two passes, so nothing is recorded unless every line is good; no copy
     // of the lines is kept (the kernel stack is small).
     let valid = parse(input, |a| {
-        if bindings::nid_valid(a.nid) {
+        if nodes::nid_valid(a.nid) {
             Ok(())
         } else {
             Err(EINVAL)
@@ -98,9 +102,9 @@ pub(crate) unsafe extern "C" fn pghot_user_report(buf: *const u8, count: usize) 
     if let Err(e) = valid {
         return e.to_errno() as isize;
     }
-    let now = bindings::jiffies();
+    let now = jiffies::now();
     let recorded = parse(input, |a| {
-        report::record(a.pfn, a.nid, bindings::PGHOT_SRC_USER, now).map(|_| ())
+        report::record(a.pfn, a.nid, Source::User as u32, now).map(|_| ())
     });
     match recorded {
         Ok(_) => count as isize,
@@ -109,3 +113,7 @@ pub(crate) unsafe extern "C" fn pghot_user_report(buf: *const u8, count: usize) 
         Err(e) => e.to_errno() as isize,
     }
 }
+
+#[cfg(pghot_kunit)]
+#[path = "../kunit/user.rs"]
+mod kunit;

@@ -43,6 +43,7 @@ impl Clock {
     }
 
     /// The tick shift.
+    #[cfg(not(CONFIG_RUST))]
     pub(crate) const fn shift(self) -> u32 {
         self.shift
     }

@@ -1,6 +1,9 @@
 //! `Vec`-backed storage for the engine on the host (tests and benchmarks).
 
-use crate::{Alloc, AllocError};
+use crate::{
+    Alloc,
+    AllocError, //
+};
 use std::vec::Vec;
 
 /// Allocates engine storage with the global allocator, like `KVec` does in

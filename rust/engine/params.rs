@@ -1,8 +1,15 @@
 //! Construction parameters of a shard, their limits, and derived values.
 
-use super::clock::{MAX_HORIZON_TICKS, MAX_SHIFT};
+use super::clock::{
+    MAX_HORIZON_TICKS,
+    MAX_SHIFT, //
+};
 use super::heap::Slot;
-use super::record::{Record, FREQ_MAX, MAX_NODES};
+use super::record::{
+    Record,
+    FREQ_MAX,
+    NID_LIMIT, //
+};
 use super::storage::AllocError;
 
 /// Sizes and policy of one shard. All memory is sized from these at
@@ -85,7 +92,7 @@ impl Params {
         if self.pool_capacity == 0 || self.pool_capacity > 1 << 31 {
             return Err(Error::Invalid("pool_capacity must be in 1..=2^31"));
         }
-        if self.nr_nodes == 0 || self.nr_nodes > MAX_NODES {
+        if self.nr_nodes == 0 || self.nr_nodes > NID_LIMIT {
             return Err(Error::Invalid("nr_nodes must be in 1..=1024"));
         }
         if self.heap_capacity == 0 || self.heap_capacity > 1 << 24 {

@@ -3,22 +3,33 @@
 //!
 //! Each target node has a one-second window that opens at the first
 //! request after the previous window expired. A window admits at most the
-//! per-second budget (`rate_mb_per_s` MiB of 4 KiB pages); requests beyond
-//! it are cut short (partial admission) or refused. Like the kernel's, the
-//! limiter bounds each window, not any sliding second: two back-to-back
-//! windows can admit up to twice the budget within one second across their
-//! boundary, and over `n` seconds at most `n + 1` budgets.
+//! per-second budget (`rate_mb_per_s` MiB, in pages of `1 << page_shift`
+//! bytes, the caller's `PAGE_SHIFT`); requests beyond it are cut short
+//! (partial admission) or refused. Like the kernel's, the limiter bounds
+//! each window, not any sliding second: two back-to-back windows can admit
+//! up to twice the budget within one second across their boundary, and over
+//! `n` seconds at most `n + 1` budgets.
 
 use super::clock::before;
 use super::params::Error;
+use super::record::NID_LIMIT;
 use super::storage::Alloc;
 
-/// Page size assumed by the MB/s conversion.
-pub const PAGE_SHIFT: u32 = 12;
+/// Largest page shift [`RateLimiter::new`] accepts: pages of at most 1 MiB,
+/// so that a MiB is a whole number of pages.
+const MAX_PAGE_SHIFT: u32 = 20;
 
-/// Pages per second for a rate in MiB/s (saturating).
-pub const fn mb_to_pages(mb_per_s: u64) -> u64 {
-    mb_per_s.saturating_mul(1 << (20 - PAGE_SHIFT))
+/// Pages of `1 << page_shift` bytes per second for a rate in MiB/s
+/// (saturating; rounded down for pages larger than 1 MiB).
+pub const fn mb_to_pages(mb_per_s: u64, page_shift: u32) -> u64 {
+    if page_shift <= MAX_PAGE_SHIFT {
+        mb_per_s.saturating_mul(1 << (MAX_PAGE_SHIFT - page_shift))
+    } else {
+        match mb_per_s.checked_shr(page_shift - MAX_PAGE_SHIFT) {
+            Some(pages) => pages,
+            None => 0,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,24 +43,35 @@ struct Window {
 pub struct RateLimiter<A: Alloc> {
     nodes: A::Buf<Window>,
     pages_per_sec: u64,
+    page_shift: u32,
 }
 
 impl<A: Alloc> RateLimiter<A> {
     /// A limiter for `nr_nodes` target nodes (1..=1024) admitting
-    /// `rate_mb_per_s` MiB of pages per second per node.
-    pub fn new(nr_nodes: u32, rate_mb_per_s: u64, alloc: &A) -> Result<Self, Error> {
-        if nr_nodes == 0 || nr_nodes > super::record::MAX_NODES {
+    /// `rate_mb_per_s` MiB per second per node, in pages of
+    /// `1 << page_shift` bytes (the kernel's `PAGE_SHIFT`, 0..=20).
+    pub fn new(
+        nr_nodes: u32,
+        rate_mb_per_s: u64,
+        page_shift: u32,
+        alloc: &A,
+    ) -> Result<Self, Error> {
+        if nr_nodes == 0 || nr_nodes > NID_LIMIT {
             return Err(Error::Invalid("nr_nodes must be in 1..=1024"));
+        }
+        if page_shift > MAX_PAGE_SHIFT {
+            return Err(Error::Invalid("page_shift must be <= 20"));
         }
         Ok(RateLimiter {
             nodes: alloc.alloc(nr_nodes as usize, Window::default())?,
-            pages_per_sec: mb_to_pages(rate_mb_per_s),
+            pages_per_sec: mb_to_pages(rate_mb_per_s, page_shift),
+            page_shift,
         })
     }
 
     /// Changes the rate; the current windows keep what they already used.
     pub fn set_rate(&mut self, rate_mb_per_s: u64) {
-        self.pages_per_sec = mb_to_pages(rate_mb_per_s);
+        self.pages_per_sec = mb_to_pages(rate_mb_per_s, self.page_shift);
     }
 
     /// The per-window (per-second) budget, in pages.

@@ -12,7 +12,7 @@
 //! * `freq`: accesses in the current window, saturating at [`FREQ_MAX`] (15).
 //!   Thresholds above 15 cannot be expressed; the kernel's useful range is
 //!   2..=8.
-//! * `nid`: target node of the last report, 0..[`MAX_NODES`] (1024, the
+//! * `nid`: target node of the last report, 0..[`NID_LIMIT`] (1024, the
 //!   largest `MAX_NUMNODES` of any architecture, `NODES_SHIFT` = 10).
 //! * `time`: last access, in ticks of `2^shift` jiffies (see `clock.rs`).
 //!   18 bits give 262144 ticks; with `shift` 0 that is 262 s at HZ=1000 and
@@ -31,13 +31,14 @@ pub const FREQ_BITS: u32 = 4;
 pub const FREQ_MAX: u8 = (1 << FREQ_BITS) - 1;
 /// Bits of the node id.
 pub const NID_BITS: u32 = 10;
-/// Number of node ids a record can hold (`nid < MAX_NODES`).
-pub const MAX_NODES: u32 = 1 << NID_BITS;
+/// Node ids a record can hold: every `nid < NID_LIMIT` (not a count of
+/// online nodes; the kernel side has its own, smaller, limit).
+pub const NID_LIMIT: u32 = 1 << NID_BITS;
 
 const NID_SHIFT: u32 = FREQ_BITS;
 const TIME_SHIFT: u32 = FREQ_BITS + NID_BITS;
 const FREQ_MASK: u32 = (1 << FREQ_BITS) - 1;
-const NID_MASK: u32 = MAX_NODES - 1;
+const NID_MASK: u32 = NID_LIMIT - 1;
 
 /// The packed hotness word of a record: access frequency, target node and
 /// time of last access.
@@ -70,6 +71,7 @@ impl Hotness {
     }
 
     /// The raw 32-bit word.
+    #[cfg(not(CONFIG_RUST))]
     pub const fn raw(self) -> u32 {
         self.0
     }

@@ -6,11 +6,32 @@
 //! shards, each behind its own irq-safe spinlock, and routes a PFN to
 //! `shard_of(pfn, S)`; see `Documentation/engine.md`.
 
-use super::clock::{before, Clock, SWEEP_TICKS, TIME_RANGE};
-use super::hash::{bucket_of, hash_pfn};
-use super::heap::{self, Positions, Slot};
-use super::params::{Derived, Error, Params};
-use super::record::{Hotness, Record, FREQ_MAX, NIL, NOT_IN_HEAP};
+use super::clock::{
+    before,
+    Clock,
+    SWEEP_TICKS, //
+};
+use super::hash::{
+    bucket_of,
+    hash_pfn, //
+};
+use super::heap::{
+    self,
+    Positions,
+    Slot, //
+};
+use super::params::{
+    Derived,
+    Error,
+    Params, //
+};
+use super::record::{
+    Hotness,
+    Record,
+    FREQ_MAX,
+    NIL,
+    NOT_IN_HEAP, //
+};
 use super::stats::Stats;
 use super::storage::Alloc;
 
@@ -56,6 +77,7 @@ pub struct Candidate {
 }
 
 /// A read-only view of a tracked record (for dumps and tests).
+#[cfg(not(CONFIG_RUST))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RecordInfo {
     /// Page frame number.
@@ -66,6 +88,7 @@ pub struct RecordInfo {
     pub heap_pos: Option<u32>,
 }
 
+#[cfg(not(CONFIG_RUST))]
 impl RecordInfo {
     fn of(r: &Record) -> Self {
         RecordInfo {
@@ -151,11 +174,6 @@ impl<A: Alloc> Shard<A> {
         })
     }
 
-    /// The parameters the shard was built with.
-    pub fn params(&self) -> &Params {
-        &self.params
-    }
-
     /// Event counters.
     pub fn stats(&self) -> &Stats {
         &self.stats
@@ -166,12 +184,8 @@ impl<A: Alloc> Shard<A> {
         self.live as usize
     }
 
-    /// Whether no record is tracked.
-    pub fn is_empty(&self) -> bool {
-        self.live == 0
-    }
-
     /// Maximum number of tracked records.
+    #[cfg(any(not(CONFIG_RUST), all(pghot_kunit, CONFIG_KUNIT = "y")))]
     pub fn capacity(&self) -> usize {
         self.params.pool_capacity as usize
     }
@@ -179,26 +193,6 @@ impl<A: Alloc> Shard<A> {
     /// Number of records in the heap of `node` (0 for an invalid node).
     pub fn heap_len(&self, node: u32) -> usize {
         self.heap_lens.get(node as usize).map_or(0, |&l| l as usize)
-    }
-
-    /// The tick of the packed time field is `2^time_shift()` jiffies.
-    pub fn time_shift(&self) -> u32 {
-        self.clock.shift()
-    }
-
-    /// The window, in ticks (rounded up from `window_jiffies`).
-    pub fn window_ticks(&self) -> u32 {
-        self.derived.window_ticks
-    }
-
-    /// The prune horizon, in ticks: `window_ticks() * prune_windows`.
-    pub fn horizon_ticks(&self) -> u32 {
-        self.derived.horizon_ticks
-    }
-
-    /// The packed time field for `now`, as a record stamped at `now` holds it.
-    pub fn stamp(&self, now: u64) -> u32 {
-        self.clock.stamp(now)
     }
 
     /// Hotness threshold of `node` (0 for an invalid node).
@@ -543,12 +537,6 @@ impl<A: Alloc> Shard<A> {
         None
     }
 
-    /// The record of `pfn`, if tracked.
-    pub fn get(&self, pfn: u64) -> Option<RecordInfo> {
-        self.find(pfn)
-            .map(|i| RecordInfo::of(&self.pool[i as usize]))
-    }
-
     /// Visits the next `budget` pool slots (wrapping around, each slot at
     /// most once per call) and removes records idle for more than the prune
     /// horizon (`prune_windows` windows), heap members included. Returns
@@ -682,11 +670,6 @@ impl<A: Alloc> Shard<A> {
         n
     }
 
-    /// The hottest record of the heap of `node`, left in place.
-    pub fn peek_hottest(&self, node: u32) -> Option<Candidate> {
-        self.hottest(node).next()
-    }
-
     /// The members of the heap of `node` in heap-array order (the first is
     /// the hottest, the rest unsorted), for a debugfs dump.
     pub fn hottest(&self, node: u32) -> impl Iterator<Item = Candidate> + '_ {
@@ -704,19 +687,13 @@ impl<A: Alloc> Shard<A> {
         })
     }
 
-    /// All tracked records, in pool order.
-    pub fn records(&self) -> impl Iterator<Item = RecordInfo> + '_ {
-        self.pool[..self.hwm as usize]
-            .iter()
-            .filter(|r| r.is_live())
-            .map(RecordInfo::of)
-    }
-
     /// Checks every structural invariant in O(pool + buckets + heaps):
     /// chains (right bucket, no duplicate PFN, at most `max_scan` long, no
     /// cycle), free list, record count, heap order, and that heap positions
     /// and heap slots point at each other. Also that every live record is
-    /// younger than half the time field's range. For tests and debugging.
+    /// younger than half the time field's range. For tests (host and
+    /// KUnit) and debugging.
+    #[cfg(any(not(CONFIG_RUST), all(pghot_kunit, CONFIG_KUNIT = "y")))]
     pub fn check(&self) -> Result<(), &'static str> {
         let max_scan = self.params.max_scan;
         let mut reached = 0u64;
@@ -808,10 +785,65 @@ impl<A: Alloc> Shard<A> {
             if r.in_heap() && r.heap >= self.heap_lens[node as usize] {
                 return Err("record points past its heap");
             }
-            if u64::from(self.clock.age(r.hot.time(), self.last_now)) >= TIME_RANGE / 2 {
+            let age = self.clock.age(r.hot.time(), self.last_now);
+            if u64::from(age) >= super::clock::TIME_RANGE / 2 {
                 return Err("record older than half the time range");
             }
         }
         Ok(())
+    }
+}
+
+/// Views for the host tests, benchmarks and dumps; the kernel does not use
+/// them, so its build does not see them.
+#[cfg(not(CONFIG_RUST))]
+impl<A: Alloc> Shard<A> {
+    /// The parameters the shard was built with.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// Whether no record is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// The tick of the packed time field is `2^time_shift()` jiffies.
+    pub fn time_shift(&self) -> u32 {
+        self.clock.shift()
+    }
+
+    /// The window, in ticks (rounded up from `window_jiffies`).
+    pub fn window_ticks(&self) -> u32 {
+        self.derived.window_ticks
+    }
+
+    /// The prune horizon, in ticks: `window_ticks() * prune_windows`.
+    pub fn horizon_ticks(&self) -> u32 {
+        self.derived.horizon_ticks
+    }
+
+    /// The packed time field for `now`, as a record stamped at `now` holds it.
+    pub fn stamp(&self, now: u64) -> u32 {
+        self.clock.stamp(now)
+    }
+
+    /// The record of `pfn`, if tracked.
+    pub fn get(&self, pfn: u64) -> Option<RecordInfo> {
+        self.find(pfn)
+            .map(|i| RecordInfo::of(&self.pool[i as usize]))
+    }
+
+    /// The hottest record of the heap of `node`, left in place.
+    pub fn peek_hottest(&self, node: u32) -> Option<Candidate> {
+        self.hottest(node).next()
+    }
+
+    /// All tracked records, in pool order.
+    pub fn records(&self) -> impl Iterator<Item = RecordInfo> + '_ {
+        self.pool[..self.hwm as usize]
+            .iter()
+            .filter(|r| r.is_live())
+            .map(RecordInfo::of)
     }
 }

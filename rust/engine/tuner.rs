@@ -11,7 +11,10 @@
 
 use super::clock::before;
 use super::params::Error;
-use super::record::{FREQ_MAX, MAX_NODES};
+use super::record::{
+    FREQ_MAX,
+    NID_LIMIT, //
+};
 use super::storage::Alloc;
 
 /// Settings of a [`ThresholdTuner`].
@@ -47,7 +50,7 @@ impl<A: Alloc> ThresholdTuner<A> {
     /// A tuner for `nr_nodes` nodes (1..=1024).
     pub fn new(nr_nodes: u32, params: TunerParams, alloc: &A) -> Result<Self, Error> {
         let p = params;
-        if nr_nodes == 0 || nr_nodes > MAX_NODES {
+        if nr_nodes == 0 || nr_nodes > NID_LIMIT {
             return Err(Error::Invalid("nr_nodes must be in 1..=1024"));
         }
         if p.period_jiffies == 0 || p.step == 0 {
@@ -79,10 +82,10 @@ impl<A: Alloc> ThresholdTuner<A> {
     }
 
     /// Ends the period of `node` if it lasted `period_jiffies`, adjusting
-    /// the threshold against the rate limit `pages_per_sec` (see
-    /// `ratelimit::mb_to_pages`). Returns the threshold to apply when a
-    /// period ended (changed or not), `None` otherwise. The first call only
-    /// opens the first period.
+    /// the threshold against the rate limit `pages_per_sec` (the rate
+    /// limiter's `budget()`). Returns the threshold to apply when a period
+    /// ended (changed or not), `None` otherwise. The first call only opens
+    /// the first period.
     pub fn adjust(&mut self, node: u32, now: u64, hz: u32, pages_per_sec: u64) -> Option<u8> {
         let params = self.params;
         let p = self.nodes.get_mut(node as usize)?;

@@ -20,7 +20,15 @@
 mod common;
 
 use pghot_engine::host::VecAlloc;
-use pghot_engine::{Access, Candidate, Params, RecordInfo, Shard, FREQ_MAX, TIME_BITS};
+use pghot_engine::{
+    Access,
+    Candidate,
+    Params,
+    RecordInfo,
+    Shard,
+    FREQ_MAX,
+    TIME_BITS, //
+};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 

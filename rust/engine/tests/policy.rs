@@ -3,19 +3,28 @@
 
 use pghot_engine::host::VecAlloc;
 use pghot_engine::{
-    mb_to_pages, select_target, shard_of, Error, RateLimiter, ThresholdTuner, TunerParams,
+    mb_to_pages,
+    select_target,
+    shard_of,
+    Error,
+    RateLimiter,
+    ThresholdTuner,
+    TunerParams, //
 };
 use proptest::prelude::*;
 
 const HZ: u32 = 250;
 
+/// The page size the tests assume (4 KiB); the kernel passes its own.
+const HOST_PAGE_SHIFT: u32 = 12;
+
 fn limiter(mb: u64) -> RateLimiter<VecAlloc> {
-    RateLimiter::new(4, mb, &VecAlloc).unwrap()
+    RateLimiter::new(4, mb, HOST_PAGE_SHIFT, &VecAlloc).unwrap()
 }
 
 #[test]
 fn rate_limit_budget_per_second() {
-    assert_eq!(mb_to_pages(1), 256);
+    assert_eq!(mb_to_pages(1, HOST_PAGE_SHIFT), 256);
     let mut rl = limiter(1); // 256 pages per second
     assert_eq!(rl.budget(), 256);
     assert_eq!(rl.admit(0, 200, 1000, HZ), 200);
@@ -24,12 +33,34 @@ fn rate_limit_budget_per_second() {
     assert_eq!(rl.admit(1, 300, 1249, HZ), 256); // other node, own budget
     assert_eq!(rl.admit(0, 300, 1250, HZ), 256); // new window
     assert_eq!(rl.admit(9, 1, 1250, HZ), 0); // unknown node
-                                             // Time going backwards stays in the current window.
+
+    // Time going backwards stays in the current window.
     assert_eq!(rl.admit(0, 1, 1200, HZ), 0);
     rl.set_rate(2);
     assert_eq!(rl.admit(0, 1000, 1251, HZ), 256);
     assert!(matches!(
-        RateLimiter::new(0, 1, &VecAlloc),
+        RateLimiter::new(0, 1, HOST_PAGE_SHIFT, &VecAlloc),
+        Err(Error::Invalid(_))
+    ));
+}
+
+#[test]
+fn rate_limit_follows_the_page_size() {
+    // 16 KiB, 64 KiB and 1 MiB pages; larger pages round down.
+    assert_eq!(mb_to_pages(1, 14), 64);
+    assert_eq!(mb_to_pages(3, 16), 48);
+    assert_eq!(mb_to_pages(5, 20), 5);
+    assert_eq!(mb_to_pages(5, 21), 2);
+    assert_eq!(mb_to_pages(5, 90), 0);
+    assert_eq!(mb_to_pages(u64::MAX, 0), u64::MAX);
+    let mut rl = RateLimiter::new(1, 2, 16, &VecAlloc).unwrap();
+    assert_eq!(rl.budget(), 32);
+    assert_eq!(rl.admit(0, 100, 0, HZ), 32);
+    // A new rate keeps the page size.
+    rl.set_rate(1);
+    assert_eq!(rl.budget(), 16);
+    assert!(matches!(
+        RateLimiter::new(1, 1, 21, &VecAlloc),
         Err(Error::Invalid(_))
     ));
 }

@@ -5,7 +5,15 @@ mod common;
 
 use common::*;
 use pghot_engine::host::VecAlloc;
-use pghot_engine::{Access, Candidate, Error, Params, Shard, FREQ_MAX, TIME_BITS};
+use pghot_engine::{
+    Access,
+    Candidate,
+    Error,
+    Params,
+    Shard,
+    FREQ_MAX,
+    TIME_BITS, //
+};
 
 fn access(s: &mut TestShard, pfn: u64, nid: u32, now: u64) -> Access {
     let o = s.record_access(pfn, nid, now);

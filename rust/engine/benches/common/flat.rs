@@ -4,17 +4,20 @@
 //! time (jiffies >> 7), in the spirit of the RFC's later "default mode". It
 //! keeps no heap: finding hot pages means scanning the array.
 
-use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+use std::sync::atomic::{
+    AtomicU8,
+    Ordering::Relaxed, //
+};
 
 /// The flat array.
-pub struct Flat {
+pub(crate) struct Flat {
     bytes: Vec<AtomicU8>,
     base: u64,
 }
 
 impl Flat {
     /// One byte for each page of `base..base + pages`.
-    pub fn new(base: u64, pages: usize) -> Self {
+    pub(crate) fn new(base: u64, pages: usize) -> Self {
         Flat {
             bytes: (0..pages).map(|_| AtomicU8::new(0)).collect(),
             base,
@@ -23,7 +26,7 @@ impl Flat {
 
     /// Records an access.
     #[inline]
-    pub fn report(&self, pfn: u64, now: u64) {
+    pub(crate) fn report(&self, pfn: u64, now: u64) {
         let a = &self.bytes[(pfn - self.base) as usize];
         let t = ((now >> 7) & 31) as u8;
         let mut cur = a.load(Relaxed);
@@ -41,7 +44,7 @@ impl Flat {
     }
 
     /// Bytes of memory.
-    pub fn bytes(&self) -> usize {
+    pub(crate) fn bytes(&self) -> usize {
         self.bytes.len()
     }
 }

@@ -1,20 +1,34 @@
 //! Shared benchmark support: the workload, the three implementations behind
 //! one `Reporter` interface, and a counting global allocator.
-#![allow(dead_code, unreachable_pub)]
 
-pub mod flat;
-pub mod rfc;
+// Both benchmarks include this module (`mod common;`) but each uses only
+// part of it; the rest is dead code in that benchmark.
+#![allow(dead_code)]
+
+pub(crate) mod flat;
+pub(crate) mod rfc;
 
 use pghot_engine::host::VecAlloc;
-use pghot_engine::{shard_of, Params, Shard};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use pghot_engine::{
+    shard_of,
+    Params,
+    Shard, //
+};
+use std::alloc::{
+    GlobalAlloc,
+    Layout,
+    System, //
+};
+use std::sync::atomic::{
+    AtomicU64,
+    Ordering::Relaxed, //
+};
 use std::sync::Mutex;
 
 /// Counts every allocation made through the global allocator.
-pub struct Counting;
+pub(crate) struct Counting;
 
-pub static ALLOCS: AtomicU64 = AtomicU64::new(0);
+pub(crate) static ALLOCS: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     /// Allocations made by this thread (const-initialised: no allocation).
@@ -25,7 +39,7 @@ fn count_thread() {
     // `try_with`: the slot may be gone while a thread exits.
     let _ = THREAD_ALLOCS.try_with(|c| c.set(c.get() + 1));
 }
-pub static ALLOC_BYTES: AtomicU64 = AtomicU64::new(0);
+pub(crate) static ALLOC_BYTES: AtomicU64 = AtomicU64::new(0);
 
 // SAFETY: forwards every call unchanged to the system allocator; the
 // counters are plain atomics.
@@ -51,12 +65,12 @@ unsafe impl GlobalAlloc for Counting {
 }
 
 /// Allocations made so far by the calling thread.
-pub fn allocs() -> u64 {
+pub(crate) fn allocs() -> u64 {
     THREAD_ALLOCS.with(|c| c.get())
 }
 
 /// Resident memory of this process, in bytes.
-pub fn rss() -> usize {
+pub(crate) fn rss() -> usize {
     let s = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     s.split_whitespace()
         .nth(1)
@@ -66,20 +80,20 @@ pub fn rss() -> usize {
 }
 
 /// Jiffies advance by one every 4096 reports.
-pub const REPORTS_PER_JIFFY: u64 = 4096;
-pub const HZ: u32 = 1000;
+pub(crate) const REPORTS_PER_JIFFY: u64 = 4096;
+pub(crate) const HZ: u32 = 1000;
 
 /// The PFN universe: `span` lower-tier pages from `base`, visited in a
 /// scrambled order so that consecutive indices are far apart.
 #[derive(Clone, Copy)]
-pub struct Workload {
-    pub pool: usize,
-    pub base: u64,
-    pub span: u64,
+pub(crate) struct Workload {
+    pub(crate) pool: usize,
+    pub(crate) base: u64,
+    pub(crate) span: u64,
 }
 
 impl Workload {
-    pub fn new(pool: usize) -> Self {
+    pub(crate) fn new(pool: usize) -> Self {
         Workload {
             pool,
             base: 1 << 20,
@@ -90,7 +104,7 @@ impl Workload {
     /// odd-multiply rounds on the span's bit width. (A single multiply, like
     /// the hashes under test, correlates with them: it left half of the
     /// baseline's buckets empty and no fresh PFN in an empty engine bucket.)
-    pub fn pfn(&self, i: u64) -> u64 {
+    pub(crate) fn pfn(&self, i: u64) -> u64 {
         let bits = self.span.trailing_zeros();
         let m = self.span - 1;
         let mut x = i & m;
@@ -102,7 +116,7 @@ impl Workload {
         self.base + x
     }
     /// `n` PFNs drawn uniformly from the first `filled`, reproducibly.
-    pub fn known(&self, filled: usize, n: usize, seed: u64) -> Vec<u64> {
+    pub(crate) fn known(&self, filled: usize, n: usize, seed: u64) -> Vec<u64> {
         let mut x = seed | 1;
         (0..n)
             .map(|_| {
@@ -114,7 +128,7 @@ impl Workload {
             .collect()
     }
     /// `n` PFNs never tracked before, starting at index `2 * pool + from`.
-    pub fn fresh(&self, from: usize, n: usize) -> Vec<u64> {
+    pub(crate) fn fresh(&self, from: usize, n: usize) -> Vec<u64> {
         assert!(
             (2 * self.pool + from + n) as u64 <= self.span,
             "fresh PFNs exhausted"
@@ -126,7 +140,7 @@ impl Workload {
 }
 
 /// Engine parameters of the benchmark for a pool of `pool` records.
-pub fn engine_params(pool: usize) -> Params {
+pub(crate) fn engine_params(pool: usize) -> Params {
     let mut p = Params::with_capacity(pool as u32, 2, HZ);
     p.heap_capacity = 4096;
     p.window_jiffies = 4096;
@@ -135,7 +149,7 @@ pub fn engine_params(pool: usize) -> Params {
 }
 
 /// Something that takes reports.
-pub trait Reporter {
+pub(crate) trait Reporter {
     fn report(&mut self, pfn: u64, nid: u32, now: u64);
     fn remove(&mut self, pfn: u64);
 }
@@ -152,7 +166,7 @@ impl Reporter for Shard<VecAlloc> {
 
 /// Engine shards, each behind its own lock (the kernel's irq-safe spinlock).
 #[derive(Clone, Copy)]
-pub struct Locked<'a>(pub &'a [Mutex<Shard<VecAlloc>>]);
+pub(crate) struct Locked<'a>(pub(crate) &'a [Mutex<Shard<VecAlloc>>]);
 
 impl Reporter for Locked<'_> {
     #[inline]
@@ -187,7 +201,7 @@ impl Reporter for &flat::Flat {
 /// The measured loop: one report per PFN, node from the PFN's low bit,
 /// jiffies advancing from `now`. Returns the final jiffies.
 #[inline(never)]
-pub fn measured<R: Reporter>(r: &mut R, pfns: &[u64], now: u64) -> u64 {
+pub(crate) fn measured<R: Reporter>(r: &mut R, pfns: &[u64], now: u64) -> u64 {
     let mut t = now;
     for (i, &pfn) in pfns.iter().enumerate() {
         if (i as u64).is_multiple_of(REPORTS_PER_JIFFY) {
@@ -198,16 +212,16 @@ pub fn measured<R: Reporter>(r: &mut R, pfns: &[u64], now: u64) -> u64 {
     t
 }
 
-pub fn new_shard(pool: usize) -> Shard<VecAlloc> {
+pub(crate) fn new_shard(pool: usize) -> Shard<VecAlloc> {
     Shard::new(&engine_params(pool), &VecAlloc).unwrap()
 }
 
 /// `n` engine shards sharing a pool of `pool` records, each behind a lock.
-pub fn new_locked(pool: usize, n: usize) -> Vec<Mutex<Shard<VecAlloc>>> {
+pub(crate) fn new_locked(pool: usize, n: usize) -> Vec<Mutex<Shard<VecAlloc>>> {
     (0..n).map(|_| Mutex::new(new_shard(pool / n))).collect()
 }
 
-pub fn new_rfc(pool: usize) -> rfc::Rfc {
+pub(crate) fn new_rfc(pool: usize) -> rfc::Rfc {
     let p = engine_params(pool);
     rfc::Rfc::new(
         pool,
@@ -219,13 +233,13 @@ pub fn new_rfc(pool: usize) -> rfc::Rfc {
     )
 }
 
-pub fn new_flat(w: &Workload) -> flat::Flat {
+pub(crate) fn new_flat(w: &Workload) -> flat::Flat {
     flat::Flat::new(w.base, w.span as usize)
 }
 
 /// Reports the first `filled` PFNs of the workload once (not collected by
 /// callgrind: it does not go through `measured`).
-pub fn prefill<R: Reporter>(r: &mut R, w: &Workload, filled: usize, now: u64) -> u64 {
+pub(crate) fn prefill<R: Reporter>(r: &mut R, w: &Workload, filled: usize, now: u64) -> u64 {
     let mut t = now;
     for i in 0..filled as u64 {
         if i % REPORTS_PER_JIFFY == 0 {

@@ -8,14 +8,17 @@
 //! the engine: frequency in a window, hot at `threshold`, bounded heaps, and
 //! when at capacity a new PFN evicts the coldest record of its chain.
 
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{
+    AtomicUsize,
+    Ordering::Relaxed, //
+};
 use std::sync::Mutex;
 
 const NO_HEAP: usize = usize::MAX;
 
 /// One record: 40 bytes, like the RFC's `struct pghot_info` without the
 /// hlist back pointer.
-pub struct Node {
+pub(crate) struct Node {
     pfn: u64,
     last: u64,
     freq: u32,
@@ -117,7 +120,7 @@ impl Heap {
 }
 
 /// The RFC-style table.
-pub struct Rfc {
+pub(crate) struct Rfc {
     buckets: Vec<Mutex<Option<Box<Node>>>>,
     heaps: Mutex<Heaps>,
     count: AtomicUsize,
@@ -136,7 +139,7 @@ fn bucket(pfn: u64, n: usize) -> usize {
 
 impl Rfc {
     /// A table for `cap` records with `nr_buckets` (power of two) buckets.
-    pub fn new(
+    pub(crate) fn new(
         cap: usize,
         nr_buckets: usize,
         nodes: usize,
@@ -161,7 +164,7 @@ impl Rfc {
     }
 
     /// Records an access.
-    pub fn report(&self, pfn: u64, nid: u32, now: u64) {
+    pub(crate) fn report(&self, pfn: u64, nid: u32, now: u64) {
         let mut head = self.buckets[bucket(pfn, self.buckets.len())]
             .lock()
             .unwrap();
@@ -225,7 +228,7 @@ impl Rfc {
     }
 
     /// Stops tracking `pfn`.
-    pub fn remove(&self, pfn: u64) {
+    pub(crate) fn remove(&self, pfn: u64) {
         let mut head = self.buckets[bucket(pfn, self.buckets.len())]
             .lock()
             .unwrap();
@@ -241,12 +244,12 @@ impl Rfc {
     }
 
     /// Records tracked.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.count.load(Relaxed)
     }
 
     /// Bytes of the bucket array.
-    pub fn bucket_bytes(&self) -> usize {
+    pub(crate) fn bucket_bytes(&self) -> usize {
         self.buckets.len() * std::mem::size_of::<Mutex<Option<Box<Node>>>>()
     }
 }

@@ -1,13 +1,19 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code, unreachable_pub)]
+
+// Every test crate includes this module (`mod common;`) but uses only some
+// of its helpers; the others are dead code in that crate.
+#![allow(dead_code)]
 
 use pghot_engine::host::VecAlloc;
-use pghot_engine::{Params, Shard};
+use pghot_engine::{
+    Params,
+    Shard, //
+};
 
-pub type TestShard = Shard<VecAlloc>;
+pub(crate) type TestShard = Shard<VecAlloc>;
 
 /// Small parameters: every PFN in one bucket unless `nr_buckets` is changed.
-pub fn small(pool: u32, heap: u32, threshold: u8) -> Params {
+pub(crate) fn small(pool: u32, heap: u32, threshold: u8) -> Params {
     Params {
         nr_buckets: 1,
         pool_capacity: pool,
@@ -20,13 +26,13 @@ pub fn small(pool: u32, heap: u32, threshold: u8) -> Params {
     }
 }
 
-pub fn shard(p: &Params) -> TestShard {
+pub(crate) fn shard(p: &Params) -> TestShard {
     let s = Shard::new(p, &VecAlloc).expect("valid params");
     s.check().unwrap();
     s
 }
 
 /// PFNs that all fall in bucket `b` of `s`, `n` of them.
-pub fn pfns_in_bucket(s: &TestShard, b: usize, n: usize) -> Vec<u64> {
+pub(crate) fn pfns_in_bucket(s: &TestShard, b: usize, n: usize) -> Vec<u64> {
     (0u64..).filter(|&p| s.bucket_of(p) == b).take(n).collect()
 }

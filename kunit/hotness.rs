@@ -1,14 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit: the hotness engine inside the kernel, on memory from the kernel
-//! allocator, behind the interrupt-safe shard locks.
+//! KUnit suite of `rust/hotness.rs` (a child module of it, built only with
+//! `PGHOT_KUNIT=y`): the hotness engine inside the kernel, on memory from
+//! the kernel allocator, behind the interrupt-safe shard locks. Every test
+//! builds its own shard or store; none touches the live one.
 
 use kernel::prelude::*;
 
-#[kunit_tests(pghot_engine)]
+#[kunit_tests(pghot_hotness)]
 mod tests {
-    use crate::engine::{Candidate, Params, Shard};
-    use crate::hotness::{self, KernelAlloc, Store};
+    use crate::engine::{
+        Candidate,
+        Params,
+        Shard, //
+    };
+    use crate::hotness::{
+        self,
+        KernelAlloc,
+        Store, //
+    };
+
+    /// Ticks per second of the test clock.
+    const HZ: u32 = 250;
+
+    fn store_params() -> Params {
+        hotness::params(128, 2, HZ, 2, 60 * u64::from(HZ)).expect("params")
+    }
 
     fn small_params() -> Params {
         let mut p = Params::with_capacity(256, 4, 250);
@@ -55,8 +72,8 @@ mod tests {
 
     #[test]
     fn sharded_store_takes_from_every_shard() {
-        let params = hotness::params(128, 2).expect("params");
-        let store = Store::new(&params, 65536, hotness::tuner_params(2)).expect("store");
+        let store =
+            Store::new(&store_params(), 65536, hotness::tuner_params(2, HZ)).expect("store");
         store.set_window(250).expect("window");
         for pfn in 0..64u64 {
             store.record(pfn, 0, 100);
@@ -78,9 +95,8 @@ mod tests {
 
     #[test]
     fn rate_limit_caps_each_second() {
-        let params = hotness::params(128, 2).expect("params");
         // 1 MB/s: 256 pages of 4 KiB per second and node.
-        let store = Store::new(&params, 1, hotness::tuner_params(2)).expect("store");
+        let store = Store::new(&store_params(), 1, hotness::tuner_params(2, HZ)).expect("store");
         let mut policy = store.policy.lock();
         let first = policy.limiter.admit(0, 1000, 10_000, 250);
         let more = policy.limiter.admit(0, 1000, 10_100, 250);

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Memory hotplug: when memory of some node goes online or offline, tiers
+//! and targets may change, so they are recomputed and the kpromoted threads
+//! matched to them.
+
+use kernel::error::to_result;
+use kernel::prelude::*;
+
+use crate::bindings::{
+    self,
+    Stat, //
+};
+use crate::kpromoted;
+use crate::nodes;
+use crate::state;
+use crate::stats;
+
+#[no_mangle]
+pub(crate) extern "C" fn pghot_memory_changed() {
+    stats::inc(Stat::HotplugEvents);
+    let before = nodes::targets();
+    let after = nodes::refresh();
+    if after != before {
+        pr_info!(
+            "memory hotplug: target nodes {:#x} -> {:#x}\n",
+            before,
+            after
+        );
+    }
+    if state::store().is_some() {
+        if let Err(e) = kpromoted::sync() {
+            pr_warn!("cannot match kpromoted threads to target nodes: {:?}\n", e);
+        }
+    }
+}
+
+/// Memory hotplug notifications, which call `pghot_memory_changed`.
+pub(crate) struct HotplugNotifier(());
+
+impl HotplugNotifier {
+    pub(crate) fn register() -> Result<Self> {
+        // SAFETY: registers a static notifier block whose callback only
+        // calls `pghot_memory_changed`, which may sleep (process context).
+        to_result(unsafe { bindings::pghot_hotplug_register() })?;
+        Ok(HotplugNotifier(()))
+    }
+}
+
+impl Drop for HotplugNotifier {
+    fn drop(&mut self) {
+        // SAFETY: `register` succeeded; unregistering waits for callbacks
+        // in progress (the notifier chain's rwsem).
+        unsafe { bindings::pghot_hotplug_unregister() }
+    }
+}
