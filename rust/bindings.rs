@@ -6,6 +6,10 @@
 //! the safe wrappers call. Each wrapper lives with the module that owns its
 //! concept (`stats.rs`, `nodes.rs`, `trace.rs`, `kpromoted.rs`, ...).
 
+use kernel::error::to_result;
+use kernel::ffi::c_int;
+use kernel::prelude::*;
+
 #[allow(
     dead_code,
     non_camel_case_types,
@@ -56,6 +60,39 @@ pub(crate) use generated::{
     pghot_trace_hot,
     pghot_trace_migrate_batch, //
 };
+
+/// Something registered with the kernel by a function of the C shim and
+/// undone by its pair on drop: a source's hook, the hotplug notifier, the
+/// sysfs directory. The owner of each says why its pair is sound.
+pub(crate) struct Registration {
+    unregister: unsafe extern "C" fn(),
+}
+
+impl Registration {
+    /// Calls `register`; if it succeeds, `unregister` runs on drop.
+    ///
+    /// # Safety
+    ///
+    /// `register` must be callable from module init, and `unregister` must
+    /// undo a successful `register` and return only once nothing it
+    /// registered can still be running.
+    pub(crate) unsafe fn new(
+        register: unsafe extern "C" fn() -> c_int,
+        unregister: unsafe extern "C" fn(),
+    ) -> Result<Self> {
+        // SAFETY: the caller guarantees `register` may be called now.
+        to_result(unsafe { register() })?;
+        Ok(Registration { unregister })
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        // SAFETY: `new` succeeded, and its caller guaranteed that
+        // `unregister` undoes that registration.
+        unsafe { (self.unregister)() }
+    }
+}
 
 /// `NUMA_NO_NODE`: the accessing node is not known.
 pub(crate) const NUMA_NO_NODE: i32 = -1;

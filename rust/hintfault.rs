@@ -5,7 +5,6 @@
 //! when it recorded the access and a kpromoted thread serves the target;
 //! otherwise the kernel promotes as it does without pghot.
 
-use kernel::error::to_result;
 use kernel::ffi::{
     c_int,
     c_ulong, //
@@ -14,6 +13,7 @@ use kernel::prelude::*;
 
 use crate::bindings::{
     self,
+    Registration,
     Source, //
 };
 use crate::kpromoted;
@@ -30,22 +30,17 @@ pub(crate) extern "C" fn pghot_hint_fault(pfn: c_ulong, nid: c_int, now: c_ulong
     }
 }
 
-/// Registration with the kernel's NUMA hint fault hook, undone on drop.
-pub(crate) struct HintFaultConsumer(());
-
-impl HintFaultConsumer {
-    pub(crate) fn register() -> Result<Self> {
-        // SAFETY: registers a static consumer whose callback only calls
-        // `pghot_hint_fault`, which never sleeps or allocates.
-        to_result(unsafe { bindings::pghot_hint_fault_register() })?;
-        Ok(HintFaultConsumer(()))
-    }
-}
-
-impl Drop for HintFaultConsumer {
-    fn drop(&mut self) {
-        // SAFETY: `register` succeeded; unregistering waits until no fault
-        // path is still inside the callback, so nothing runs after drop.
-        unsafe { bindings::pghot_hint_fault_unregister() }
+/// Registers with the kernel's NUMA hint fault hook; unregistered when the
+/// result is dropped.
+pub(crate) fn register() -> Result<Registration> {
+    // SAFETY: `pghot_hint_fault_register` registers a static consumer whose
+    // callback only calls `pghot_hint_fault`, which never sleeps or
+    // allocates; `pghot_hint_fault_unregister` waits until no fault path
+    // is still inside the callback.
+    unsafe {
+        Registration::new(
+            bindings::pghot_hint_fault_register,
+            bindings::pghot_hint_fault_unregister,
+        )
     }
 }

@@ -4,11 +4,11 @@
 //! and targets may change, so they are recomputed and the kpromoted threads
 //! matched to them.
 
-use kernel::error::to_result;
 use kernel::prelude::*;
 
 use crate::bindings::{
     self,
+    Registration,
     Stat, //
 };
 use crate::kpromoted;
@@ -35,22 +35,17 @@ pub(crate) extern "C" fn pghot_memory_changed() {
     }
 }
 
-/// Memory hotplug notifications, which call `pghot_memory_changed`.
-pub(crate) struct HotplugNotifier(());
-
-impl HotplugNotifier {
-    pub(crate) fn register() -> Result<Self> {
-        // SAFETY: registers a static notifier block whose callback only
-        // calls `pghot_memory_changed`, which may sleep (process context).
-        to_result(unsafe { bindings::pghot_hotplug_register() })?;
-        Ok(HotplugNotifier(()))
-    }
-}
-
-impl Drop for HotplugNotifier {
-    fn drop(&mut self) {
-        // SAFETY: `register` succeeded; unregistering waits for callbacks
-        // in progress (the notifier chain's rwsem).
-        unsafe { bindings::pghot_hotplug_unregister() }
+/// Registers for memory hotplug notifications, which call
+/// `pghot_memory_changed`; unregistered when the result is dropped.
+pub(crate) fn register() -> Result<Registration> {
+    // SAFETY: `pghot_hotplug_register` registers a static notifier block
+    // whose callback only calls `pghot_memory_changed`, which may sleep
+    // (process context); `pghot_hotplug_unregister` removes it and waits
+    // for callbacks in progress (the notifier chain's rwsem).
+    unsafe {
+        Registration::new(
+            bindings::pghot_hotplug_register,
+            bindings::pghot_hotplug_unregister,
+        )
     }
 }

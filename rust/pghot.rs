@@ -11,7 +11,10 @@ use kernel::prelude::*;
 mod bindings;
 mod debugfs;
 #[path = "engine/mod.rs"]
-#[allow(unreachable_pub, reason = "the engine is also a host crate, whose API is `pub`")]
+#[allow(
+    unreachable_pub,
+    reason = "the engine is also a host crate, whose API is `pub`"
+)]
 mod engine;
 mod hintfault;
 mod hotness;
@@ -50,9 +53,9 @@ const MAX_POOL: u32 = 1 << 24;
 /// in (the hint-fault source, hotplug, sysfs writers), then the threads, and
 /// the store they all feed last.
 struct Pghot {
-    _hint_fault: hintfault::HintFaultConsumer,
-    _hotplug: hotplug::HotplugNotifier,
-    _sysfs: sysfs::Sysfs,
+    _hint_fault: bindings::Registration,
+    _hotplug: bindings::Registration,
+    _sysfs: bindings::Registration,
     _debugfs: debugfs::Debugfs,
     _threads: kpromoted::Threads,
     _published: Published,
@@ -100,9 +103,9 @@ impl kernel::Module for Pghot {
         let published = Published;
         let threads = kpromoted::Threads::start()?;
         let debugfs = debugfs::Debugfs::create();
-        let sysfs = sysfs::Sysfs::create()?;
-        let hotplug = hotplug::HotplugNotifier::register()?;
-        let hint_fault = hintfault::HintFaultConsumer::register()?;
+        let sysfs = sysfs::create()?;
+        let hotplug = hotplug::register()?;
+        let hint_fault = hintfault::register()?;
 
         pr_info!(
             "loaded: {} records, targets {:#x}, {} bytes per shard\n",

@@ -6,13 +6,13 @@
 //! and changes nothing. The attribute plumbing is in `sysfs.c`, which emits
 //! the values returned here and serialises writers.
 
-use kernel::error::to_result;
 use kernel::ffi::c_int;
 use kernel::prelude::*;
 
 use crate::bindings::{
     self,
     Knob,
+    Registration,
     Stat, //
 };
 use crate::jiffies;
@@ -124,23 +124,12 @@ fn apply(knob: Knob, value: u64) -> Result {
     }
 }
 
-/// `/sys/kernel/mm/pghot` and its `stats/` directory, removed on drop.
-pub(crate) struct Sysfs(());
-
-impl Sysfs {
-    pub(crate) fn create() -> Result<Self> {
-        // SAFETY: called once from module init; the attributes it creates
-        // call back into functions of this file that live as long as the
-        // module.
-        to_result(unsafe { bindings::pghot_sysfs_init() })?;
-        Ok(Sysfs(()))
-    }
-}
-
-impl Drop for Sysfs {
-    fn drop(&mut self) {
-        // SAFETY: `create` succeeded, so the kobjects exist; removing them
-        // waits for every running show/store to return.
-        unsafe { bindings::pghot_sysfs_exit() }
-    }
+/// Creates `/sys/kernel/mm/pghot` and its `stats/` directory; removed when
+/// the result is dropped.
+pub(crate) fn create() -> Result<Registration> {
+    // SAFETY: `pghot_sysfs_init` runs once, from module init; the
+    // attributes it creates call back into functions of this file, which
+    // live as long as the module. `pghot_sysfs_exit` removes the files and
+    // waits for every running show and store to return.
+    unsafe { Registration::new(bindings::pghot_sysfs_init, bindings::pghot_sysfs_exit) }
 }
