@@ -9,6 +9,7 @@ use kernel::prelude::*;
 mod tests {
     use crate::user::{
         parse,
+        whole_lines,
         UserAccess, //
     };
     use kernel::prelude::*;
@@ -50,5 +51,19 @@ mod tests {
         ] {
             assert_eq!(collect(bad, &mut out), Err(EINVAL));
         }
+    }
+
+    #[test]
+    fn takes_whole_lines_only() {
+        // A write cut inside its last line: "3 1" is the head of "3 10".
+        let cut = b"12 0\n3 1";
+        let lines = whole_lines(cut).expect("one whole line");
+        assert_eq!(lines, b"12 0\n");
+        let mut out = [UserAccess::default(); 4];
+        assert_eq!(collect(lines, &mut out), Ok(1));
+        assert_eq!(out[0], UserAccess { pfn: 12, nid: 0 });
+        assert_eq!(whole_lines(b"1 0\n2 0\n"), Some(&b"1 0\n2 0\n"[..]));
+        assert_eq!(whole_lines(b"7 0"), None);
+        assert_eq!(whole_lines(b""), None);
     }
 }

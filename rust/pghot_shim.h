@@ -17,8 +17,12 @@
 void pghot_stat_add(enum pghot_stat stat, u64 n);
 u64 pghot_stat_read(enum pghot_stat stat);
 
-/* Classify @pfn; unless PGHOT_PFN_NO_PAGE, *nid is its node. */
-enum pghot_pfn_class pghot_pfn_classify(unsigned long pfn, int *nid);
+/*
+ * Classify @pfn; unless PGHOT_PFN_NO_PAGE, *nid is its node and *head the
+ * PFN of the head of its folio.
+ */
+enum pghot_pfn_class pghot_pfn_classify(unsigned long pfn, int *nid,
+				       unsigned long *head);
 /* Base pages of the folio holding @pfn, 0 if it has no online page. */
 unsigned int pghot_pfn_nr_pages(unsigned long pfn);
 

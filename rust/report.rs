@@ -51,8 +51,13 @@ enum Verdict {
     Refused(Error, Stat),
     /// Deliberately ignored, counted in this counter.
     Ignored(Stat),
-    /// To be recorded for promotion to node `target`.
-    Taken { source: Source, target: u32 },
+    /// To be recorded, as the folio headed by `head`, for promotion to
+    /// node `target`.
+    Taken {
+        source: Source,
+        head: u64,
+        target: u32,
+    },
 }
 
 /// The switches a report is checked against: the live knobs, or a test's.
@@ -79,17 +84,21 @@ fn judge(pfn: u64, nid: i32, src: u32, switches: &Switches<'_>) -> Verdict {
     if !switches.enabled.on() || !switches.sources[source as usize].on() {
         return Verdict::Refused(EAGAIN, Stat::IgnoredDisabled);
     }
-    let (class, page_nid) = pfn::classify(pfn);
-    match class {
+    let page = pfn::classify(pfn);
+    match page.class {
         PfnClass::NoPage => return Verdict::Ignored(Stat::IgnoredInvalidPfn),
         // The target set is the top tier's nodes with memory, and a page's
         // node has memory: membership is "already in the top tier".
-        _ if nodes::is_target(page_nid) => return Verdict::Ignored(Stat::IgnoredToptier),
+        _ if nodes::is_target(page.nid) => return Verdict::Ignored(Stat::IgnoredToptier),
         PfnClass::OffLru => return Verdict::Ignored(Stat::IgnoredNotLru),
         PfnClass::OnLru => {}
     }
-    match nodes::target_for(nid, page_nid) {
-        Some(target) => Verdict::Taken { source, target },
+    match nodes::target_for(nid, page.nid) {
+        Some(target) => Verdict::Taken {
+            source,
+            head: page.head,
+            target,
+        },
         None => Verdict::Ignored(Stat::IgnoredNoTarget),
     }
 }
@@ -115,7 +124,7 @@ fn trusted_now(now: u64) -> u64 {
 
 /// Checks, counts and records one access.
 pub(crate) fn record(pfn: u64, nid: i32, src: u32, now: u64) -> Result<Recorded> {
-    let (source, target) = match judge(pfn, nid, src, &Switches::LIVE) {
+    let (source, head, target) = match judge(pfn, nid, src, &Switches::LIVE) {
         Verdict::Refused(e, stat) => {
             stats::inc(stat);
             return Err(e);
@@ -124,14 +133,18 @@ pub(crate) fn record(pfn: u64, nid: i32, src: u32, now: u64) -> Result<Recorded>
             stats::inc(stat);
             return Ok(Recorded::Ignored);
         }
-        Verdict::Taken { source, target } => (source, target),
+        Verdict::Taken {
+            source,
+            head,
+            target,
+        } => (source, head, target),
     };
     stats::inc(Stat::accesses(source));
     if let Some(store) = state::store() {
-        if let Some(r) = store.record(pfn, target, trusted_now(now)) {
+        if let Some(r) = store.record(head, target, trusted_now(now)) {
             if r.outcome.entered_heap {
                 // It entered the heap by reaching the node's threshold.
-                trace::hot(pfn, target, u32::from(r.threshold));
+                trace::hot(head, target, u32::from(r.threshold));
                 // A shard's heap holds about 1/NR_SHARDS of the node's hot
                 // pages: wake kpromoted once a full batch is likely waiting.
                 let batch = knob::KPROMOTED_BATCH_NR.get() as usize;

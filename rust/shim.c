@@ -47,19 +47,25 @@ u64 pghot_stat_read(enum pghot_stat stat)
 
 /* --- PFNs, nodes, time ---------------------------------------------------- */
 
-enum pghot_pfn_class pghot_pfn_classify(unsigned long pfn, int *nid)
+enum pghot_pfn_class pghot_pfn_classify(unsigned long pfn, int *nid,
+				       unsigned long *head)
 {
 	struct page *page = pfn_to_online_page(pfn);
+	struct folio *folio;
 
 	if (!page)
 		return PGHOT_PFN_NO_PAGE;
-	*nid = page_to_nid(page);
 	/*
 	 * No reference is taken: this is a hint read on the report path, and
-	 * kpromoted checks again under a reference before it isolates. The
-	 * tier is judged by the caller from its cached set of target nodes.
+	 * kpromoted checks again under a reference before it isolates. A
+	 * folio split or freed meanwhile yields a stale head, which kpromoted
+	 * then finds is no folio head or not on the LRU. The tier is judged
+	 * by the caller from its cached set of target nodes.
 	 */
-	if (!folio_test_lru(page_folio(page)))
+	folio = page_folio(page);
+	*nid = page_to_nid(page);
+	*head = folio_pfn(folio);
+	if (!folio_test_lru(folio))
 		return PGHOT_PFN_OFF_LRU;
 	return PGHOT_PFN_ON_LRU;
 }

@@ -5,8 +5,14 @@
 //! `/sys/kernel/mm/pghot/report`, one `PFN NID` pair per line. PFN is
 //! decimal or `0x` hex, NID a node id or -1 when unknown. A malformed line
 //! or a bad node fails the whole write with `EINVAL` before anything is
-//! recorded. sysfs hands over at most 4096 bytes per write: an agent writes
-//! whole lines in chunks below that.
+//! recorded.
+//!
+//! Only whole lines are taken: a write is accepted up to its last newline,
+//! and the count returned says how far, as for any partial write. sysfs
+//! hands over at most a page per write, so a long write arrives cut at an
+//! arbitrary byte: an unterminated tail (`12 3` of `12 31`) would otherwise
+//! be recorded with the wrong value. A write with no newline at all is
+//! `EINVAL`.
 
 use kernel::prelude::*;
 
@@ -81,6 +87,13 @@ pub(crate) fn parse(input: &[u8], mut f: impl FnMut(UserAccess) -> Result) -> Re
     Ok(n)
 }
 
+/// The whole lines of `input`: everything up to and including its last
+/// newline, or `None` when it has none.
+fn whole_lines(input: &[u8]) -> Option<&[u8]> {
+    let end = input.iter().rposition(|&c| c == b'\n')?;
+    Some(&input[..=end])
+}
+
 /// sysfs store of `report`.
 ///
 /// # Safety
@@ -90,6 +103,9 @@ pub(crate) fn parse(input: &[u8], mut f: impl FnMut(UserAccess) -> Result) -> Re
 pub(crate) unsafe extern "C" fn pghot_user_report(buf: *const u8, count: usize) -> isize {
     // SAFETY: the caller guarantees `buf` holds `count` readable bytes.
     let input = unsafe { core::slice::from_raw_parts(buf, count) };
+    let Some(input) = whole_lines(input) else {
+        return EINVAL.to_errno() as isize;
+    };
     // Two passes, so nothing is recorded unless every line is good; no copy
     // of the lines is kept (the kernel stack is small).
     let valid = parse(input, |a| {
@@ -107,7 +123,7 @@ pub(crate) unsafe extern "C" fn pghot_user_report(buf: *const u8, count: usize) 
         report::record(a.pfn, a.nid, Source::User as u32, now).map(|_| ())
     });
     match recorded {
-        Ok(_) => count as isize,
+        Ok(_) => input.len() as isize,
         // Only pghot or the user source being disabled fails here, at the
         // first line (a switch flipping mid-write can cut it short).
         Err(e) => e.to_errno() as isize,

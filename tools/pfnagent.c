@@ -3,14 +3,19 @@
  * pfnagent: a user-space hotness agent for tests of pghot's user source.
  *
  * Maps MiB of anonymous memory on NODE (MPOL_BIND, a write to every page,
- * 4 KiB pages), then drops the binding, looks up each page's PFN in
+ * 4 KiB pages, or transparent huge pages with -H), then drops the binding, looks up each page's PFN in
  * /proc/self/pagemap (root only), and reports every PFN REPEAT times to
  * /sys/kernel/mm/pghot/report as "PFN NID" lines, NID being -1 (unknown
  * accessor) unless -a says otherwise. It then waits up to WAIT seconds,
  * printing once a second how many of its pages are on each node, and exits
  * 0 as soon as every page has left NODE, 1 if some have not by then.
  *
- *   pfnagent -s MiB -n NODE [-a NID] [-r REPEAT] [-w WAIT]
+ *   pfnagent -s MiB -n NODE [-a NID] [-r REPEAT] [-w WAIT] [-H]
+ *
+ * With -H every base page of each huge page is reported (as a sampler
+ * sees subpages), and the first output line says how many of the pages
+ * are in huge pages ("PFNAGENT thp pages=.."), from
+ * /proc/self/smaps_rollup's AnonHugePages.
  *
  * Output: "PFNAGENT t=.. n0=.. n1=.. n2=.. na=.." lines and a final
  * "PFNAGENT end moved=M of N".
@@ -29,6 +34,7 @@
 #define MPOL_BIND_ 2
 #define MAX_NODES 8
 #define PAGE 4096UL
+#define HPAGE (2UL << 20)
 
 static void die(const char *what)
 {
@@ -40,17 +46,18 @@ int main(int argc, char **argv)
 {
 	unsigned long mib = 8, node = 2, repeat = 2, wait_s = 20;
 	long acc = -1;
-	int opt;
+	int opt, huge = 0;
 
-	while ((opt = getopt(argc, argv, "s:n:a:r:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:a:r:w:H")) != -1) {
 		switch (opt) {
 		case 's': mib = strtoul(optarg, NULL, 0); break;
 		case 'n': node = strtoul(optarg, NULL, 0); break;
 		case 'a': acc = strtol(optarg, NULL, 0); break;
 		case 'r': repeat = strtoul(optarg, NULL, 0); break;
 		case 'w': wait_s = strtoul(optarg, NULL, 0); break;
+		case 'H': huge = 1; break;
 		default:
-			fprintf(stderr, "usage: pfnagent -s MiB -n NODE [-a NID] [-r REPEAT] [-w WAIT]\n");
+			fprintf(stderr, "usage: pfnagent -s MiB -n NODE [-a NID] [-r REPEAT] [-w WAIT] [-H]\n");
 			return 2;
 		}
 	}
@@ -58,11 +65,15 @@ int main(int argc, char **argv)
 		return 2;
 
 	size_t len = mib << 20, n = len / PAGE;
-	char *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED)
+	/* 2 MiB more, so that a 2 MiB-aligned start can be chosen. */
+	char *map = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
 		die("mmap");
-	madvise(base, len, MADV_NOHUGEPAGE);
+	char *base = (char *)(((uintptr_t)map + HPAGE - 1) & ~(HPAGE - 1));
+
+	if (madvise(base, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+		die("madvise");
 	unsigned long mask = 1UL << node;
 	if (syscall(SYS_mbind, base, len, MPOL_BIND_, &mask, MAX_NODES + 1, 1))
 		die("mbind");
@@ -70,6 +81,19 @@ int main(int argc, char **argv)
 		base[i * PAGE] = (char)i;
 	if (syscall(SYS_mbind, base, len, MPOL_DEFAULT_, NULL, 0, 0))
 		die("mbind default");
+
+	if (huge) {
+		FILE *f = fopen("/proc/self/smaps_rollup", "r");
+		char line[256];
+		unsigned long kb = 0;
+
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "AnonHugePages: %lu kB", &kb) == 1)
+				break;
+		if (f)
+			fclose(f);
+		printf("PFNAGENT thp pages=%lu of %zu\n", kb / 4, n);
+	}
 
 	int pm = open("/proc/self/pagemap", O_RDONLY);
 	if (pm < 0)
