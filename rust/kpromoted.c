@@ -10,7 +10,7 @@
  * waker can touch a task that is gone.
  */
 
-#include <linux/cpumask.h>
+#include <linux/freezer.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
@@ -24,19 +24,31 @@
 static struct task_struct __rcu *pghot_kpromoted[MAX_NUMNODES];
 static DEFINE_MUTEX(pghot_kpromoted_mutex);
 
+/*
+ * A pass that found a full batch asks for no sleep; the thread then only
+ * yields the CPU before the next. Freezable, like kswapd: a pass never
+ * runs while the system is being frozen for suspend or hibernation.
+ */
 static int pghot_kpromoted_fn(void *arg)
 {
 	int nid = (long)arg;
 
+	set_freezable();
 	while (!kthread_should_stop()) {
 		unsigned int sleep_ms = pghot_kpromoted_pass(nid);
 
+		if (!sleep_ms) {
+			cond_resched();
+			try_to_freeze();
+			continue;
+		}
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (kthread_should_stop()) {
 			__set_current_state(TASK_RUNNING);
 			break;
 		}
 		schedule_timeout(msecs_to_jiffies(sleep_ms));
+		try_to_freeze();
 	}
 	return 0;
 }
@@ -54,9 +66,11 @@ static int pghot_kpromoted_start(int nid)
 				      nid, "kpromoted%d", nid);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	/* A node without CPUs (HBM, CXL) leaves its thread unbound. */
-	if (!cpumask_empty(cpumask_of_node(nid)))
-		set_cpus_allowed_ptr(task, cpumask_of_node(nid));
+	/*
+	 * On its first wakeup the thread binds itself to the CPUs of @nid
+	 * (kthread_affine_node()), or runs unbound when the node has none
+	 * (HBM, CXL), and follows CPU hotplug.
+	 */
 	rcu_assign_pointer(pghot_kpromoted[nid], task);
 	wake_up_process(task);
 	return 0;

@@ -12,8 +12,10 @@ use kernel::ffi::{
     c_uint,
     c_ulong, //
 };
+use kernel::pr_warn_once;
 use kernel::prelude::*;
 use kernel::sync::atomic::{
+    Acquire,
     Atomic,
     Relaxed,
     Release, //
@@ -43,6 +45,57 @@ use crate::trace;
 
 /// Fewest pool slots a shard's prune visits per kpromoted pass.
 const PRUNE_MIN: u64 = 16;
+
+/// The buffers of a pass, one set per target node, allocated by the
+/// node's first pass and kept until unload, so that passes never allocate.
+struct Scratch {
+    /// Candidates taken from the heaps, `MAX_BATCH` of them.
+    cands: KVec<Candidate>,
+    /// PFNs admitted by the rate limit; capacity `MAX_BATCH`.
+    pfns: KVec<c_ulong>,
+}
+
+static SCRATCH: [Atomic<*mut Scratch>; nodes::MAX_NODES] =
+    [const { Atomic::new(core::ptr::null_mut()) }; nodes::MAX_NODES];
+
+/// Runs `f` on the buffers of node `nid`, allocating them the first time.
+///
+/// Only the kpromoted thread of `nid` calls this (from its pass), and the C
+/// side runs at most one thread per node: a new one starts only after
+/// `kthread_stop()` of the old one returned. So the buffers of `nid` are
+/// never used by two passes at once.
+fn with_scratch<R>(nid: u32, f: impl FnOnce(&mut Scratch) -> R) -> Result<R> {
+    let slot = SCRATCH.get(nid as usize).ok_or(EINVAL)?;
+    let mut p = slot.load(Acquire);
+    if p.is_null() {
+        let scratch = KBox::new(
+            Scratch {
+                cands: KVec::from_elem(Candidate::default(), MAX_BATCH, GFP_KERNEL)?,
+                pfns: KVec::with_capacity(MAX_BATCH, GFP_KERNEL)?,
+            },
+            GFP_KERNEL,
+        )?;
+        p = KBox::into_raw(scratch);
+        slot.store(p, Release);
+    }
+    // SAFETY: `p` came from `KBox::into_raw` above or in an earlier pass of
+    // this node and is freed only by `free_scratch`, after every thread has
+    // stopped; only this node's single thread gets here (see above), so
+    // the reference is unique while `f` runs.
+    Ok(f(unsafe { &mut *p }))
+}
+
+/// Frees the buffers of every node; call only once every thread stopped.
+fn free_scratch() {
+    for slot in SCRATCH.iter() {
+        let p = slot.xchg(core::ptr::null_mut(), Relaxed);
+        if !p.is_null() {
+            // SAFETY: `p` came from `KBox::into_raw` in `with_scratch`, and
+            // no thread is left that could use it.
+            drop(unsafe { KBox::from_raw(p) });
+        }
+    }
+}
 
 /// Set when teardown begins: from then on no kpromoted may start, whatever
 /// a late knob write or hotplug event asks.
@@ -95,7 +148,10 @@ impl Threads {
 impl Drop for Threads {
     fn drop(&mut self) {
         STOPPING.store(true, Release);
+        // With `STOPPING` set, sync stops every thread (each after its
+        // pass) and fails only for starting one, so none is left after it.
         let _ = sync();
+        free_scratch();
     }
 }
 
@@ -110,7 +166,9 @@ fn promote_batch(pfns: &[c_ulong], nid: u32) -> PromoteResult {
     res
 }
 
-/// One pass for target node `nid`. Returns the time to sleep, in ms.
+/// One pass for target node `nid`. Returns the time to sleep, in ms: 0
+/// when the pass took a full batch and the rate limit refused none of it,
+/// since more hot pages are then likely waiting.
 #[no_mangle]
 pub(crate) extern "C" fn pghot_kpromoted_pass(nid: c_int) -> c_uint {
     let sleep_ms = knob::KPROMOTED_SLEEP_MS.get() as c_uint;
@@ -120,13 +178,25 @@ pub(crate) extern "C" fn pghot_kpromoted_pass(nid: c_int) -> c_uint {
     if !knob::ENABLED.on() {
         return sleep_ms;
     }
-    if let Err(e) = promote(store, nid) {
-        pr_warn!("kpromoted{}: pass failed: {:?}\n", nid, e);
+    match with_scratch(nid, |scratch| promote(store, nid, scratch)) {
+        Ok(Pass::Full) => 0,
+        Ok(Pass::Partial) => sleep_ms,
+        Err(e) => {
+            pr_warn_once!("kpromoted: no memory for pass buffers: {:?}\n", e);
+            sleep_ms
+        }
     }
-    sleep_ms
 }
 
-fn promote(store: &Store, nid: u32) -> Result {
+/// How much a pass found to do.
+enum Pass {
+    /// A full batch, all of it admitted by the rate limit.
+    Full,
+    /// Less than that.
+    Partial,
+}
+
+fn promote(store: &Store, nid: u32, scratch: &mut Scratch) -> Pass {
     let now = jiffies::now();
     // Visit each shard's whole pool about once per window: stale records
     // go within a few windows, at a cost spread evenly over the passes.
@@ -138,16 +208,15 @@ fn promote(store: &Store, nid: u32) -> Result {
     store.prune(now, budget as u32);
 
     let batch = (knob::KPROMOTED_BATCH_NR.get() as usize).min(MAX_BATCH);
-    // Process context, outside every lock: allocating here is allowed, and
-    // it keeps 4096-entry buffers off the kernel stack.
-    let mut cands = KVec::from_elem(Candidate::default(), batch, GFP_KERNEL)?;
+    let cands = &mut scratch.cands[..batch];
+    let pfns = &mut scratch.pfns;
+    pfns.clear();
     // Even a pass with no candidate goes on: the dynamic threshold must see
     // the quiet periods too, or a raised threshold would never come down.
-    let n = store.take_hottest(nid, now, &mut cands);
+    let n = store.take_hottest(nid, now, cands);
     // The limit is in pages and a candidate may be a large folio: admit
     // folio by folio. A folio is taken if any budget is left, so a window
     // may overshoot by at most one folio, like NUMA balancing's own limit.
-    let mut pfns = KVec::with_capacity(n, GFP_KERNEL)?;
     let (mut candidate_pages, mut limited_pages) = (0u64, 0u64);
     {
         let mut policy = store.policy.lock();
@@ -159,7 +228,8 @@ fn promote(store: &Store, nid: u32) -> Result {
                 limited_pages += pages;
                 continue;
             }
-            pfns.push(c.pfn as c_ulong, GFP_KERNEL)?;
+            // At most `batch <= MAX_BATCH` candidates, the capacity.
+            let _ = pfns.push_within_capacity(c.pfn as c_ulong);
         }
         policy.tuner.count(nid, candidate_pages);
         let before = policy.tuner.threshold(nid);
@@ -176,10 +246,10 @@ fn promote(store: &Store, nid: u32) -> Result {
     stats::add(Stat::PromoteCandidates, candidate_pages);
     stats::add(Stat::RateLimited, limited_pages);
     if pfns.is_empty() {
-        return Ok(());
+        return Pass::Partial;
     }
 
-    let res = promote_batch(&pfns, nid);
+    let res = promote_batch(pfns, nid);
     stats::inc(Stat::Batches);
     stats::add(Stat::Promoted, u64::from(res.nr_moved));
     for (reason, count) in Fail::all().zip(res.fail.iter()) {
@@ -192,5 +262,9 @@ fn promote(store: &Store, nid: u32) -> Result {
     for &pfn in pfns.iter() {
         store.remove(pfn as u64);
     }
-    Ok(())
+    if n == batch && limited_pages == 0 {
+        Pass::Full
+    } else {
+        Pass::Partial
+    }
 }
