@@ -2,8 +2,11 @@
 
 //! The NUMA hint fault source: the kernel's hook (kernel/patches/0001) calls
 //! in on a hint fault on a lower-tier folio. pghot takes over its promotion
-//! when it recorded the access and a kpromoted thread serves the target;
-//! otherwise the kernel promotes as it does without pghot.
+//! when it holds the page (its record is queued for kpromoted, or tracked
+//! and not hot yet) and a kpromoted thread serves the target; otherwise, as
+//! when the store was full, the kernel promotes as it does without pghot.
+//! File folios that kpromoted could not move are left to the kernel before
+//! they get here (`pghot_hint_fault_cb()` in `shim.c`).
 
 use kernel::ffi::{
     c_int,
@@ -25,7 +28,10 @@ use crate::report::{
 #[no_mangle]
 pub(crate) extern "C" fn pghot_hint_fault(pfn: c_ulong, nid: c_int, now: c_ulong) -> bool {
     match report::record(pfn as u64, nid, Source::HintFault as u32, now as u64) {
-        Ok(Recorded::Taken(target)) => kpromoted::running(target),
+        Ok(Recorded::Taken {
+            target,
+            owned: true,
+        }) => kpromoted::running(target),
         _ => false,
     }
 }

@@ -16,11 +16,12 @@ use kernel::ffi::{
 use kernel::prelude::*;
 
 use crate::bindings::{
-    Access,
+    Access as AccessReport,
     PfnClass,
     Source,
     Stat, //
 };
+use crate::engine::Access;
 use crate::hotness::NR_SHARDS;
 use crate::jiffies;
 use crate::knob::{
@@ -37,8 +38,12 @@ use crate::trace;
 /// What became of a report that was not refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Recorded {
-    /// Recorded for a lower-tier page, to be promoted to this node.
-    Taken(u32),
+    /// Recorded for a lower-tier page, to be promoted to node `target`.
+    /// `owned` when pghot holds the page's promotion from now on: its
+    /// record is queued for kpromoted, or tracked and not hot yet. A report
+    /// the store dropped (pool full), or whose hot record waits outside a
+    /// full heap, is not owned: the kernel may promote the page itself.
+    Taken { target: u32, owned: bool },
     /// Deliberately ignored: invalid PFN, top-tier page, not on the LRU, or
     /// no promotion target.
     Ignored,
@@ -140,21 +145,34 @@ pub(crate) fn record(pfn: u64, nid: i32, src: u32, now: u64) -> Result<Recorded>
         } => (source, head, target),
     };
     stats::inc(Stat::accesses(source));
-    if let Some(store) = state::store() {
-        if let Some(r) = store.record(head, target, trusted_now(now)) {
-            if r.outcome.entered_heap {
-                // It entered the heap by reaching the node's threshold.
-                trace::hot(head, target, u32::from(r.threshold));
-                // A shard's heap holds about 1/NR_SHARDS of the node's hot
-                // pages: wake kpromoted once a full batch is likely waiting.
-                let batch = knob::KPROMOTED_BATCH_NR.get() as usize;
-                if r.heap_len.saturating_mul(NR_SHARDS) >= batch {
-                    kpromoted::wake(target);
-                }
-            }
+    let Some(store) = state::store() else {
+        return Ok(Recorded::Taken {
+            target,
+            owned: false,
+        });
+    };
+    let Some(r) = store.record(head, target, trusted_now(now)) else {
+        return Ok(Recorded::Taken {
+            target,
+            owned: false,
+        });
+    };
+    let o = r.outcome;
+    if o.entered_heap {
+        // It entered the heap by reaching the node's threshold.
+        trace::hot(head, target, u32::from(r.threshold));
+        // A shard's heap holds about 1/NR_SHARDS of the node's hot pages:
+        // wake kpromoted once a full batch is likely waiting.
+        let batch = knob::KPROMOTED_BATCH_NR.get() as usize;
+        if r.heap_len.saturating_mul(NR_SHARDS) >= batch {
+            kpromoted::wake(target);
         }
     }
-    Ok(Recorded::Taken(target))
+    let stored = !matches!(o.access, Access::Dropped | Access::Invalid);
+    Ok(Recorded::Taken {
+        target,
+        owned: o.queued || (stored && !o.hot),
+    })
 }
 
 /// Reports that `pfn` was accessed from node `nid` at jiffies `now`, as seen
@@ -179,7 +197,10 @@ pub(crate) extern "C" fn pghot_record_access(
 ///
 /// `batch` must point to `nr` readable `struct pghot_access`, or `nr` be 0.
 #[no_mangle]
-pub(crate) unsafe extern "C" fn pghot_record_accesses(batch: *const Access, nr: c_uint) -> c_int {
+pub(crate) unsafe extern "C" fn pghot_record_accesses(
+    batch: *const AccessReport,
+    nr: c_uint,
+) -> c_int {
     if nr == 0 {
         return 0;
     }

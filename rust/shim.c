@@ -9,6 +9,7 @@
 #include <linux/memory.h>
 #include <linux/memory-tiers.h>
 #include <linux/mm.h>
+#include <linux/mm_inline.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
 #include <linux/numa_access.h>
@@ -135,6 +136,13 @@ void pghot_spin_unlock_irqrestore(void *lock, unsigned long flags)
 
 static bool pghot_hint_fault_cb(struct folio *folio, int nid)
 {
+	/*
+	 * kpromoted migrates without a VMA, and then a file folio mapped by
+	 * several processes is refused (it may be a shared library): leave it
+	 * to the kernel, which has the VMA and decides as without pghot.
+	 */
+	if (folio_is_file_lru(folio) && folio_maybe_mapped_shared(folio))
+		return false;
 	return pghot_hint_fault(folio_pfn(folio), nid, jiffies);
 }
 

@@ -24,6 +24,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
@@ -33,6 +34,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,6 +78,10 @@ static void usage(FILE *f)
 "  -p K      stop after K passes (whichever of -t/-p comes first)\n"
 "  -i SEC    seconds between status lines (default 1; 0 = only start/end)\n"
 "  -T        allow transparent huge pages (default: MADV_NOHUGEPAGE)\n"
+"  -F PATH   map the working set from file PATH (created, MAP_SHARED; on\n"
+"            tmpfs: shmem) instead of anonymous memory\n"
+"  -k        with -F: fork a second process that maps the file too and\n"
+"            writes to the hot pages until the first one ends\n"
 "  -S SEED   random seed for -a read (default 1)\n"
 "  -h        this help\n"
 "Output: 'HOTSET start ...', then every interval\n"
@@ -229,7 +235,9 @@ int main(int argc, char **argv)
 {
 	double ws_mib = 64, hot_mib = -1, dur = -1, interval = 1;
 	long long max_passes = -1;
-	int node = 1, thp = 0, opt;
+	int node = 1, thp = 0, opt, twin = 0, fd = -1;
+	const char *file = NULL;
+	pid_t twin_pid = 0;
 	enum access acc = ACC_WRITE;
 	enum policy pol = POL_DEFAULT;
 	enum layout lay = LAY_HEAD;
@@ -243,7 +251,7 @@ int main(int argc, char **argv)
 	size_t len, i, misplaced = 0;
 	int mode;
 
-	while ((opt = getopt(argc, argv, "s:H:n:a:P:l:t:p:i:TS:h")) != -1) {
+	while ((opt = getopt(argc, argv, "s:H:n:a:P:l:t:p:i:TS:F:kh")) != -1) {
 		switch (opt) {
 		case 's': ws_mib = parse_num(optarg, "size"); break;
 		case 'H': hot_mib = parse_num(optarg, "hot size"); break;
@@ -252,6 +260,8 @@ int main(int argc, char **argv)
 		case 'p': max_passes = (long long)parse_num(optarg, "passes"); break;
 		case 'i': interval = parse_num(optarg, "interval"); break;
 		case 'T': thp = 1; break;
+		case 'F': file = optarg; break;
+		case 'k': twin = 1; break;
 		case 'S': seed = (uint64_t)parse_num(optarg, "seed") | 1; break;
 		case 'a':
 			if (!strcmp(optarg, "write")) acc = ACC_WRITE;
@@ -300,8 +310,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (file) {
+		fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || ftruncate(fd, len)) {
+			fprintf(stderr, "HOTSET error file %s: %s\n", file,
+				strerror(errno));
+			return 1;
+		}
+	}
 	st.base = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		       file ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS, fd, 0);
 	if (st.base == MAP_FAILED) {
 		fprintf(stderr, "HOTSET error mmap %zu bytes: %s\n", len,
 			strerror(errno));
@@ -357,6 +375,26 @@ int main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+
+	if (file && twin) {
+		twin_pid = fork();
+		if (twin_pid < 0) {
+			fprintf(stderr, "HOTSET error fork: %s\n", strerror(errno));
+			return 1;
+		}
+		if (!twin_pid) {
+			/* Its own mapping of the file: a second mapper. */
+			char *b = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				       MAP_SHARED, fd, 0);
+
+			if (b == MAP_FAILED)
+				_exit(1);
+			while (!stop && getppid() != 1)
+				for (i = 0; i < st.hot_pages; i++)
+					b[st.hot_idx[i] * st.page + 8]++;
+			_exit(0);
+		}
+	}
 
 	{
 		double t0 = now(), next = t0 + interval, end = dur >= 0 ? t0 + dur : 0;
@@ -414,6 +452,10 @@ int main(int argc, char **argv)
 
 		getrusage(RUSAGE_SELF, &ru);
 		/* System time includes promotion done in this task's faults. */
+		if (twin_pid > 0) {
+			kill(twin_pid, SIGTERM);
+			waitpid(twin_pid, NULL, 0);
+		}
 		printf("HOTSET end t=%.2f passes=%llu ops=%llu ops_s=%.0f utime_ms=%ld stime_ms=%ld\n",
 		       t - t0, pass, total_ops,
 		       t > t0 ? total_ops / (t - t0) : 0.0,

@@ -39,6 +39,7 @@ use alloc::vec::Vec;
 use engine::{
     select_target,
     shard_of,
+    Access,
     Alloc,
     AllocError,
     Candidate,
@@ -96,6 +97,8 @@ pub fn kernel_side(now: u64, hz: u32, page_shift: u32) -> Result<u64, Error> {
     let shard = &mut shards[shard_of(7, 2)];
     let o: Outcome = shard.record_access(7, 1, now);
     let mut acc = u64::from(o.entered_heap) + shard.heap_len(1) as u64;
+    let stored = !matches!(o.access, Access::Dropped | Access::Invalid);
+    acc += u64::from(o.queued || (stored && !o.hot));
     acc += u64::from(shard.threshold(1));
 
     let mut out = [Candidate::default(); 8];

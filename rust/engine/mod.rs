@@ -76,6 +76,7 @@ pub use self::{
     },
     ratelimit::RateLimiter,
     shard::{
+        Access,
         Candidate,
         Outcome,
         Shard, //
@@ -108,8 +109,5 @@ pub use self::{
         NID_BITS,
         NID_LIMIT, //
     },
-    shard::{
-        Access,
-        RecordInfo, //
-    },
+    shard::RecordInfo,
 };

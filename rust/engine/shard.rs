@@ -63,6 +63,13 @@ pub struct Outcome {
     /// Whether the record entered its node's heap on this report (it just
     /// turned hot, or found room): the caller may wake the promoter.
     pub entered_heap: bool,
+    /// Whether the record is in its node's heap after this report: queued
+    /// for the promoter.
+    pub queued: bool,
+    /// Whether the record is hot after this report (at or above its node's
+    /// threshold). A hot record that is not queued waits for room in the
+    /// heap, and cannot be replaced while its window lasts.
+    pub hot: bool,
 }
 
 /// A promotion candidate handed out by [`Shard::take_hottest`].
@@ -261,6 +268,8 @@ impl<A: Alloc> Shard<A> {
             return Outcome {
                 access: Access::Invalid,
                 entered_heap: false,
+                queued: false,
+                hot: false,
             };
         }
         let now = self.advance(now);
@@ -308,6 +317,8 @@ impl<A: Alloc> Shard<A> {
             return Outcome {
                 access: Access::Updated,
                 entered_heap,
+                queued: entered_heap,
+                hot,
             };
         }
         let entered_heap = match (hot, in_heap) {
@@ -341,6 +352,9 @@ impl<A: Alloc> Shard<A> {
         Outcome {
             access: Access::Updated,
             entered_heap,
+            // Hot and already queued stays queued; otherwise only an entry.
+            queued: entered_heap || (hot && in_heap),
+            hot,
         }
     }
 
@@ -355,6 +369,8 @@ impl<A: Alloc> Shard<A> {
                     return Outcome {
                         access: Access::Dropped,
                         entered_heap: false,
+                        queued: false,
+                        hot: false,
                     };
                 };
                 // The victim is in this very chain and in no heap: reuse its
@@ -391,6 +407,8 @@ impl<A: Alloc> Shard<A> {
         Outcome {
             access,
             entered_heap,
+            queued: entered_heap,
+            hot,
         }
     }
 

@@ -358,6 +358,7 @@ fn report(m: &mut Model, s: &mut Shard<VecAlloc>, pfn: u64, nid: u32) {
                 None => {
                     assert_eq!(out.access, Access::Dropped);
                     assert!(!out.entered_heap);
+                    assert!(!out.queued && !out.hot, "a dropped report is neither");
                     return;
                 }
                 Some(coldest) => {
@@ -390,6 +391,13 @@ fn report(m: &mut Model, s: &mut Shard<VecAlloc>, pfn: u64, nid: u32) {
         )
     };
     assert_eq!(out.entered_heap, entered, "entered_heap for pfn {pfn}");
+    let r = m.recs.get(&pfn).expect("a recorded PFN has a record");
+    assert_eq!(out.queued, r.in_heap, "queued for pfn {pfn}");
+    assert_eq!(
+        out.hot,
+        r.freq >= m.thr[r.nid as usize],
+        "hot for pfn {pfn}"
+    );
 }
 
 fn run(p: Params, start: u64, ops: Vec<Op>) -> pghot_engine::Stats {
