@@ -5,11 +5,12 @@
 #   make setup      install toolchain, QEMU and kernel source (idempotent)
 #   make kernel     build the patched test kernel (cached by content hash)
 #   make test       everything: host tests, lint, KUnit and QEMU checks
+#   make bench      the QEMU benchmarks: pghot against the kernel's promotion
 #   make demo       boot the HMAT guest, load pghot, show it at work
 #   make lint       clippy, rustfmt and checkpatch
 #   make clean      remove module build products
 
-.PHONY: all modules setup kernel test demo lint clean
+.PHONY: all modules setup kernel test bench demo lint clean
 
 all modules:
 	scripts/build-module modules
@@ -22,6 +23,9 @@ kernel:
 
 test:
 	scripts/test
+
+bench:
+	scripts/bench
 
 demo:
 	scripts/demo

@@ -1,30 +1,71 @@
-# Shared helpers for the guest runner, setup steps and checks (busybox ash).
-# Sourced, never run:  . /pghot/lib.sh
+# Shared helpers for the guest's test programs, setup steps and the runner
+# (busybox ash). Sourced, never run:  . /pghot/lib.sh
 #
-# Result protocol (parsed by the host, qemu/parse-log):
-#   PGHOT-CHECK <name> PASS|FAIL <detail>     exactly one per check
-#   PGHOT-SETUP <name> PASS|FAIL <detail>     one per setup step
-#   PGHOT-DONE                                the runner finished
+# Every test program prints KTAP and exits 0 pass / 1 fail / 4 skip
+# (ktap_helpers.sh). A program with one result calls, after its header and
+# plan of 1, exactly one of
+#   pass DETAIL   "# DETAIL", "ok 1 <name>", exit 0
+#   fail DETAIL   "# DETAIL", "not ok 1 <name>", exit 1
+#   skip REASON   "ok 1 <name> # SKIP REASON", exit 4
+# A program with several subtests reports them with ktap_pass/ktap_fail/
+# ktap_result or bad/subtest (below) and ends with ktap_finish; there, fail
+# stops the program with "Bail out!" (a broken precondition) and skip marks
+# the subtests left as skipped.
 # Markers written to /dev/kmsg land in the kernel log in order with the
 # kernel's own messages (stdout and printk may interleave on the console).
+. /pghot/ktap_helpers.sh
 
 PGHOT_KO=${PGHOT_KO:-/pghot.ko}
+PGHOT_KUNIT_KO=${PGHOT_KUNIT_KO:-/pghot-kunit.ko}
 PGHOT_SYSFS=/sys/kernel/mm/pghot
 PGHOT_TIERS=/sys/devices/virtual/memory_tiering
 
-# pghot_result NAME PASS|FAIL DETAIL...
-pghot_result() {
-	_n=$1 _r=$2
-	shift 2
-	echo "PGHOT-${PGHOT_KIND:-CHECK} $_n $_r $*"
+# The test's name, from the file name the runner runs.
+PGHOT_NAME=${PGHOT_NAME:-$(basename "$0")}
+
+pass() {
+	[ -z "$*" ] || ktap_diag "$*"
+	ktap_pass "$PGHOT_NAME"
+	ktap_finish
 }
 
-# The check's name, from the file name the runner runs.
-PGHOT_NAME=${PGHOT_NAME:-$(basename "$0")}
-pass() { pghot_result "$PGHOT_NAME" PASS "$*"; exit 0; }
-fail() { pghot_result "$PGHOT_NAME" FAIL "$*"; exit 1; }
+fail() {
+	if [ "${KTAP_PLAN:-0}" = 1 ] && [ "$KTAP_NR" = 0 ]; then
+		ktap_diag "$*"
+		ktap_fail "$PGHOT_NAME"
+		ktap_finish
+	fi
+	[ -n "$KTAP_PLAN" ] || { ktap_header; ktap_plan 1; }
+	ktap_bail "$*"
+}
 
-info() { echo "[$PGHOT_NAME] $*"; }
+skip() {
+	[ -n "$KTAP_PLAN" ] || ktap_skip_all "$*"
+	if [ "$KTAP_PLAN" = 1 ] && [ "$KTAP_NR" = 0 ]; then
+		ktap_skip "$PGHOT_NAME" "$*"
+	else
+		while [ "$KTAP_NR" -lt "$KTAP_PLAN" ]; do
+			ktap_skip "subtest $((KTAP_NR + 1))" "$*"
+		done
+	fi
+	ktap_finish
+}
+
+info() { ktap_diag "$*"; }
+
+# Subtests made of several assertions: each failed assertion calls
+# bad MESSAGE (a diagnostic line); subtest DESCRIPTION then reports ok when
+# there was no bad since the previous subtest, not ok otherwise.
+PGHOT_ERRS=0
+_pghot_e0=0
+bad() {
+	PGHOT_ERRS=$((PGHOT_ERRS + 1))
+	ktap_diag "FAIL: $*"
+}
+subtest() {
+	if [ "$PGHOT_ERRS" -eq "$_pghot_e0" ]; then ktap_pass "$1"; else ktap_fail "$1"; fi
+	_pghot_e0=$PGHOT_ERRS
+}
 
 # kmsg_mark TEXT: put a line into the kernel log (and so on the console).
 kmsg_mark() { echo "$*" >/dev/kmsg; }
@@ -114,3 +155,46 @@ pghot_unload() {
 	pghot_loaded || return 0
 	_e=$(rmmod pghot 2>&1) || { echo "rmmod failed: $_e"; return 1; }
 }
+
+# hotset_summary FILE: one line from a hotset output: hot and cold page
+# counts, the first t at which >= 90% of the hot pages were on node 0
+# ("never" if none), hot and cold pages on node 0 at the last sample.
+hotset_summary() {
+	awk '
+		/^HOTSET start/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			hot = v["hot_pages"]; cold = v["ws_pages"] - v["hot_pages"] }
+		/^HOTSET t=/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			if (reach == "" && hot > 0 && v["hot_n0"] * 10 >= hot * 9) reach = v["t"]
+			h0 = v["hot_n0"]; c0 = v["cold_n0"]; last = v["t"] }
+		END { printf "hot=%d cold=%d reach90=%s hot_on_fast=%d cold_on_fast=%d last_t=%s\n",
+			hot, cold, (reach == "" ? "never" : reach), h0, c0, last }' "$1"
+}
+
+# hotset_until_promoted FILE BOUND HOTSET-ARGS...: run hotset with a sample
+# every second for at most BOUND seconds (-t BOUND), output in FILE; once
+# >= 90% of its hot pages are on node 0, let it take two more samples and
+# stop it (SIGTERM: it prints its end line and exits 0). Status: hotset's.
+hotset_until_promoted() {
+	_out=$1 _bound=$2
+	shift 2
+	hotset "$@" -t "$_bound" -i 1 >"$_out" 2>&1 &
+	_hp=$! _after=-1
+	while kill -0 "$_hp" 2>/dev/null; do
+		sleep 1
+		if [ "$_after" -lt 0 ]; then
+			case $(hotset_summary "$_out") in
+			*reach90=never*) ;;
+			*) _after=2 ;;
+			esac
+		elif [ "$_after" -gt 0 ]; then
+			_after=$((_after - 1))
+		else
+			kill -TERM "$_hp" 2>/dev/null
+			break
+		fi
+	done
+	wait "$_hp"
+}
+
+# field NAME LINE: the value of NAME=value in LINE.
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
