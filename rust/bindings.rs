@@ -107,10 +107,9 @@ macro_rules! vocabulary {
             /// The value numbered `raw` in the C enum, if there is one.
             pub(crate) fn from_raw(raw: u32) -> Option<Self> {
                 if (raw as usize) < Self::COUNT {
-                    // SAFETY: the C enum is generated from one X-macro list
-                    // with no explicit values, so its values are exactly
-                    // `0..COUNT`, and bindgen made it `#[repr(u32)]`; `raw`
-                    // is below `COUNT`, so it is one of the variants.
+                    // The C enum comes from one X-macro list with no explicit
+                    // values: its values are exactly `0..COUNT`, `#[repr(u32)]`.
+                    // SAFETY: `raw < COUNT`, so it is one of the variants.
                     Some(unsafe { core::mem::transmute::<u32, Self>(raw) })
                 } else {
                     None

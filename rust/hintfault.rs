@@ -39,10 +39,9 @@ pub(crate) extern "C" fn pghot_hint_fault(pfn: c_ulong, nid: c_int, now: c_ulong
 /// Registers with the kernel's NUMA hint fault hook; unregistered when the
 /// result is dropped.
 pub(crate) fn register() -> Result<Registration> {
-    // SAFETY: `pghot_hint_fault_register` registers a static consumer whose
-    // callback only calls `pghot_hint_fault`, which never sleeps or
-    // allocates; `pghot_hint_fault_unregister` waits until no fault path
-    // is still inside the callback.
+    // The consumer's callback only calls `pghot_hint_fault`, which never
+    // sleeps or allocates, and unregistering waits for every fault path.
+    // SAFETY: a matching register/unregister pair, called from init.
     unsafe {
         Registration::new(
             bindings::pghot_hint_fault_register,

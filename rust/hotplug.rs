@@ -38,10 +38,9 @@ pub(crate) extern "C" fn pghot_memory_changed() {
 /// Registers for memory hotplug notifications, which call
 /// `pghot_memory_changed`; unregistered when the result is dropped.
 pub(crate) fn register() -> Result<Registration> {
-    // SAFETY: `pghot_hotplug_register` registers a static notifier block
-    // whose callback only calls `pghot_memory_changed`, which may sleep
-    // (process context); `pghot_hotplug_unregister` removes it and waits
-    // for callbacks in progress (the notifier chain's rwsem).
+    // The notifier only calls `pghot_memory_changed` (process context);
+    // unregistering waits for callbacks in progress (the chain's rwsem).
+    // SAFETY: a matching register/unregister pair, called from init.
     unsafe {
         Registration::new(
             bindings::pghot_hotplug_register,

@@ -78,10 +78,9 @@ fn with_scratch<R>(nid: u32, f: impl FnOnce(&mut Scratch) -> R) -> Result<R> {
         p = KBox::into_raw(scratch);
         slot.store(p, Release);
     }
-    // SAFETY: `p` came from `KBox::into_raw` above or in an earlier pass of
-    // this node and is freed only by `free_scratch`, after every thread has
-    // stopped; only this node's single thread gets here (see above), so
-    // the reference is unique while `f` runs.
+    // `p` is freed only by `free_scratch`, after every thread stopped, and
+    // only this node's single thread gets here (see above).
+    // SAFETY: `p` came from `KBox::into_raw` and the reference is unique.
     Ok(f(unsafe { &mut *p }))
 }
 

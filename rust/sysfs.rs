@@ -127,9 +127,8 @@ fn apply(knob: Knob, value: u64) -> Result {
 /// Creates `/sys/kernel/mm/pghot` and its `stats/` directory; removed when
 /// the result is dropped.
 pub(crate) fn create() -> Result<Registration> {
-    // SAFETY: `pghot_sysfs_init` runs once, from module init; the
-    // attributes it creates call back into functions of this file, which
-    // live as long as the module. `pghot_sysfs_exit` removes the files and
-    // waits for every running show and store to return.
+    // The attributes call back into this file, which lives as long as the
+    // module; exit removes the files and waits for running show/store.
+    // SAFETY: a matching init/exit pair, called once from module init.
     unsafe { Registration::new(bindings::pghot_sysfs_init, bindings::pghot_sysfs_exit) }
 }
