@@ -28,6 +28,16 @@ mod generated {
 
 pub(crate) use generated::{
     pghot_access as Access,
+    pghot_agent_move_serve,
+    pghot_agent_move_submit,
+    pghot_agent_register,
+    pghot_agent_unregister,
+    pghot_chmu_kick,
+    pghot_chmu_start,
+    pghot_chmu_stop,
+    pghot_cxl_dev,
+    pghot_cxl_map,
+    pghot_cxl_unmap,
     pghot_fail as Fail,
     pghot_hint_fault_register,
     pghot_hint_fault_unregister,
@@ -39,16 +49,38 @@ pub(crate) use generated::{
     pghot_kpromoted_running,
     pghot_kpromoted_sync,
     pghot_kpromoted_wake,
+    pghot_mmio_read16,
+    pghot_mmio_read32,
+    pghot_mmio_read64,
+    pghot_mmio_relax,
+    pghot_mmio_write16,
+    pghot_mmio_write64,
+    pghot_move_pfn,
     pghot_nid_valid,
     pghot_node_distance,
     pghot_node_is_target,
+    pghot_node_pfn_range,
     pghot_nr_node_ids,
     pghot_pfn_class as PfnClass,
     pghot_pfn_classify,
     pghot_pfn_nr_pages,
     pghot_promote_batch,
     pghot_promote_result as PromoteResult,
+    pghot_raw_spin_lock_init,
+    pghot_sample as Sample,
+    pghot_sampler as Sampler,
+    pghot_sampler_exit,
+    pghot_sampler_init,
+    pghot_sampler_start,
+    pghot_sampler_stop,
+    pghot_scan_range,
+    pghot_scan_result as ScanResult,
+    pghot_scand_runtime_ns,
+    pghot_scand_start,
+    pghot_scand_stop,
+    pghot_scand_wake,
     pghot_source as Source,
+    pghot_spin_assert_held,
     pghot_spin_lock_irqsave,
     pghot_spin_trylock_irqsave,
     pghot_spin_unlock_irqrestore,
@@ -58,7 +90,15 @@ pub(crate) use generated::{
     pghot_sysfs_exit,
     pghot_sysfs_init,
     pghot_trace_hot,
-    pghot_trace_migrate_batch, //
+    pghot_trace_migrate_batch,
+    PGHOT_AGENT_EVERSION, //
+};
+
+#[cfg(pghot_kunit)]
+pub(crate) use generated::{
+    pghot_irq_result as IrqResult,
+    pghot_kunit_in_hardirq,
+    pghot_kunit_under_raw_lock, //
 };
 
 /// Something registered with the kernel by a function of the C shim and
@@ -131,6 +171,62 @@ vocabulary! {
     Fail: PGHOT_FAIL_NR;
     PfnClass: PGHOT_PFN_CLASS_NR;
     Source: PGHOT_SOURCE_NR;
+    Sampler: PGHOT_SAMPLER_NR;
+}
+
+/// The fields of `union perf_mem_data_src` (`include/uapi/linux/perf_event.h`)
+/// that decide whether a sample is a load served from memory.
+pub(crate) mod perf_mem {
+    use super::generated as g;
+
+    pub(crate) const OP_SHIFT: u32 = g::PERF_MEM_OP_SHIFT;
+    pub(crate) const OP_LOAD: u64 = g::PERF_MEM_OP_LOAD as u64;
+    pub(crate) const LVL_SHIFT: u32 = g::PERF_MEM_LVL_SHIFT;
+    pub(crate) const LVL_LOC_RAM: u64 = g::PERF_MEM_LVL_LOC_RAM as u64;
+    pub(crate) const LVL_REM_RAM1: u64 = g::PERF_MEM_LVL_REM_RAM1 as u64;
+    pub(crate) const LVL_REM_RAM2: u64 = g::PERF_MEM_LVL_REM_RAM2 as u64;
+    pub(crate) const LVLNUM_SHIFT: u32 = g::PERF_MEM_LVLNUM_SHIFT;
+    pub(crate) const LVLNUM_RAM: u64 = g::PERF_MEM_LVLNUM_RAM as u64;
+    pub(crate) const LVLNUM_PMEM: u64 = g::PERF_MEM_LVLNUM_PMEM as u64;
+    pub(crate) const LVLNUM_CXL: u64 = g::PERF_MEM_LVLNUM_CXL as u64;
+    pub(crate) const LVLNUM_NA: u64 = g::PERF_MEM_LVLNUM_NA as u64;
+
+    /// The rest of the encoding, for the KUnit suites' synthetic samples.
+    #[cfg(pghot_kunit)]
+    pub(crate) use g::{
+        PERF_MEM_HOPS_0,
+        PERF_MEM_HOPS_SHIFT,
+        PERF_MEM_LOCK_NA,
+        PERF_MEM_LOCK_SHIFT,
+        PERF_MEM_LVLNUM_ANY_CACHE,
+        PERF_MEM_LVLNUM_CXL,
+        PERF_MEM_LVLNUM_IO,
+        PERF_MEM_LVLNUM_L1,
+        PERF_MEM_LVLNUM_L3,
+        PERF_MEM_LVLNUM_NA,
+        PERF_MEM_LVLNUM_PMEM,
+        PERF_MEM_LVLNUM_RAM,
+        PERF_MEM_LVL_HIT,
+        PERF_MEM_LVL_IO,
+        PERF_MEM_LVL_L1,
+        PERF_MEM_LVL_L3,
+        PERF_MEM_LVL_LOC_RAM,
+        PERF_MEM_LVL_NA,
+        PERF_MEM_LVL_REM_CCE1,
+        PERF_MEM_LVL_REM_RAM1,
+        PERF_MEM_OP_LOAD,
+        PERF_MEM_OP_NA,
+        PERF_MEM_OP_PFETCH,
+        PERF_MEM_OP_STORE,
+        PERF_MEM_REMOTE_REMOTE,
+        PERF_MEM_REMOTE_SHIFT,
+        PERF_MEM_SNOOP_HIT,
+        PERF_MEM_SNOOP_NA,
+        PERF_MEM_SNOOP_NONE,
+        PERF_MEM_SNOOP_SHIFT,
+        PERF_MEM_TLB_NA,
+        PERF_MEM_TLB_SHIFT, //
+    };
 }
 
 impl Stat {

@@ -76,6 +76,9 @@ pub(crate) struct Policy {
     pub(crate) tuner: ThresholdTuner<KernelAlloc>,
 }
 
+/// Most pool slots one hold of a shard lock visits when pruning.
+const PRUNE_CHUNK: u32 = 256;
+
 /// The store of per-PFN hotness.
 #[pin_data]
 pub(crate) struct Store {
@@ -159,19 +162,26 @@ impl Store {
         taken
     }
 
-    /// Forgets `pfn` (promoted, or no longer promotable).
-    pub(crate) fn remove(&self, pfn: u64) {
+    /// Forgets `pfn` (promoted, or no longer promotable). Returns whether
+    /// it was tracked.
+    pub(crate) fn remove(&self, pfn: u64) -> bool {
         let mut guard = self.shards[shard_of(pfn, NR_SHARDS)].lock();
-        if let Some(shard) = Option::as_mut(&mut *guard) {
-            shard.remove(pfn);
-        }
+        Option::as_mut(&mut *guard).is_some_and(|shard| shard.remove(pfn))
     }
 
-    /// Prunes idle records, visiting at most `budget` slots per shard.
+    /// Prunes idle records, visiting at most `budget` slots per shard, at
+    /// most [`PRUNE_CHUNK`] of them per hold of a shard's lock, so that
+    /// interrupts are never off for long.
     pub(crate) fn prune(&self, now: u64, budget: u32) {
         for s in self.shards.iter() {
-            if let Some(shard) = Option::as_mut(&mut *s.lock()) {
-                shard.prune(now, budget);
+            let mut left = budget;
+            while left > 0 {
+                let step = left.min(PRUNE_CHUNK);
+                match Option::as_mut(&mut *s.lock()) {
+                    Some(shard) => shard.prune(now, step),
+                    None => break,
+                };
+                left -= step;
             }
         }
     }
@@ -219,6 +229,19 @@ impl Store {
         for s in self.shards.iter() {
             if let Some(shard) = Option::as_ref(&*s.lock()) {
                 shard.hottest(nid).take(max_per_shard).for_each(&mut f);
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Visits every record in the heaps of node `nid` with its age in
+    /// jiffies at `now`, a shard's lock held during its visit (for the
+    /// agent device).
+    pub(crate) fn for_each_hot_aged(&self, nid: u32, now: u64, mut f: impl FnMut(Candidate, u64)) {
+        for s in self.shards.iter() {
+            if let Some(shard) = Option::as_ref(&*s.lock()) {
+                shard.hottest_aged(nid, now).for_each(|(c, age)| f(c, age));
             }
         }
     }

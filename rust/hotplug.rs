@@ -4,6 +4,7 @@
 //! and targets may change, so they are recomputed and the kpromoted threads
 //! matched to them.
 
+use kernel::ffi::c_ulong;
 use kernel::prelude::*;
 
 use crate::bindings::{
@@ -33,6 +34,20 @@ pub(crate) extern "C" fn pghot_memory_changed() {
             pr_warn!("cannot match kpromoted threads to target nodes: {:?}\n", e);
         }
     }
+}
+
+/// Memory `[start, start + nr)` is going offline, and no report, scan or
+/// promotion turns its PFNs into pages any more (`shim.c`): forgets its
+/// records, so that nothing is promoted from it after it is gone.
+#[no_mangle]
+pub(crate) extern "C" fn pghot_memory_going_offline(start: c_ulong, nr: c_ulong) {
+    let Some(store) = state::store() else {
+        return;
+    };
+    let dropped = (start..start.saturating_add(nr))
+        .filter(|&pfn| store.remove(pfn as u64))
+        .count();
+    stats::add(Stat::RecordsOfflined, dropped as u64);
 }
 
 /// Registers for memory hotplug notifications, which call

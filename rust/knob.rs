@@ -64,8 +64,13 @@ impl Setting {
 /// kernel promotes as it would without pghot.
 pub(crate) static ENABLED: Setting = Setting::new(1, 0, 1);
 /// `source_<name>`: one switch per source, in source order.
-pub(crate) static SOURCES: [Setting; Source::COUNT] =
-    [const { Setting::new(1, 0, 1) }; Source::COUNT];
+/// Every source is on at load but the page-table scanner, which spends CPU
+/// time of its own and starts only when switched on.
+pub(crate) static SOURCES: [Setting; Source::COUNT] = {
+    let mut s = [const { Setting::new(1, 0, 1) }; Source::COUNT];
+    s[Source::PgtableScan as usize] = Setting::new(0, 0, 1);
+    s
+};
 /// `freq_threshold`: accesses within a window that make a page hot, and the
 /// floor of the dynamic threshold. 1 by default: a NUMA hint fault already
 /// means "touched since the last scan", and scans come many seconds apart,
@@ -85,8 +90,45 @@ pub(crate) static PROMOTE_RATE_LIMIT_MBPS: Setting = Setting::new(65536, 1, 1 <<
 pub(crate) static KPROMOTED_SLEEP_MS: Setting = Setting::new(50, 1, 60_000);
 /// `kpromoted_batch_nr`: most pages migrated in one batch.
 pub(crate) static KPROMOTED_BATCH_NR: Setting = Setting::new(512, 1, MAX_BATCH as u64);
+/// `agent_device`: 1 lets root open `/dev/pghot`; off by default, as an
+/// agent can move pages at will.
+pub(crate) static AGENT_DEVICE: Setting = Setting::new(0, 0, 1);
 /// `pool_size`: records per shard times shards; read-only, set at load.
+pub(crate) static SCAN_PERIOD_MS: Setting = Setting::new(1000, 100, 60_000);
+pub(crate) static SCAN_BUDGET_PAGES: Setting = Setting::new(65536, 1024, 1 << 24);
 pub(crate) static POOL_SIZE: Setting = Setting::new(0, 0, 0);
+
+/// `chmu_units`: CHMU instances found and running; read-only, set at load.
+pub(crate) static CHMU_UNITS: Setting = Setting::new(0, 0, 0);
+/// `chmu_poll_ms`: how often the CHMU hot lists are drained.
+pub(crate) static CHMU_POLL_MS: Setting = Setting::new(200, 10, 60_000);
+/// `chmu_unit_size`: bytes of device memory per CHMU counter, a power of
+/// two the device supports; at most 2 MiB, so that one hot unit is at most
+/// 512 page reports.
+pub(crate) static CHMU_UNIT_SIZE: Setting = Setting::new(4096, 256, 2 << 20);
+/// `chmu_threshold`: accesses within an epoch that put a unit on the hot
+/// list.
+pub(crate) static CHMU_THRESHOLD: Setting = Setting::new(8, 1, u32::MAX as u64);
+/// `chmu_epoch_ms`: the CHMU's epoch, within what the device supports.
+pub(crate) static CHMU_EPOCH_MS: Setting = Setting::new(1000, 1, 60_000);
+/// `ibs_enabled`: 1 runs AMD IBS op sampling on every online CPU; the
+/// write fails with `ENODEV` where there is no IBS.
+pub(crate) static IBS_ENABLED: Setting = Setting::new(0, 0, 1);
+/// `ibs_period`: CPU cycles between IBS op samples. The hardware's floor
+/// is 0x90 and its ceiling without the extended counter 0xffff0; it drops
+/// the low 4 bits. The floor here keeps one CPU under about a million
+/// samples a second at 4 GHz; the default about 15 000.
+pub(crate) static IBS_PERIOD: Setting = Setting::new(0x40000, 0x1000, 0xffff0);
+/// `pebs_enabled`: 1 runs Intel PEBS load-latency sampling on every online
+/// CPU; the write fails with `ENODEV` where there is no PEBS.
+pub(crate) static PEBS_ENABLED: Setting = Setting::new(0, 0, 1);
+/// `pebs_period`: loads above the latency threshold between PEBS samples.
+pub(crate) static PEBS_PERIOD: Setting = Setting::new(10_000, 100, 1 << 30);
+/// `pebs_ldlat`: the load latency threshold, in core cycles (the 16-bit
+/// `ldlat` field; the hardware's floor is 3). A load served by an L3 takes
+/// some 40-70 cycles, one served by DRAM over 200: 128 leaves mostly the
+/// loads that reached memory.
+pub(crate) static PEBS_LDLAT: Setting = Setting::new(128, 3, 0xffff);
 
 /// Largest `kpromoted_batch_nr`; kpromoted's buffers are this big.
 pub(crate) const MAX_BATCH: usize = 4096;
@@ -106,7 +148,20 @@ pub(crate) fn setting(knob: Knob) -> &'static Setting {
         Knob::PromoteRateLimitMbps => &PROMOTE_RATE_LIMIT_MBPS,
         Knob::KpromotedSleepMs => &KPROMOTED_SLEEP_MS,
         Knob::KpromotedBatchNr => &KPROMOTED_BATCH_NR,
+        Knob::ScanPeriodMs => &SCAN_PERIOD_MS,
+        Knob::ScanBudgetPages => &SCAN_BUDGET_PAGES,
+        Knob::AgentDevice => &AGENT_DEVICE,
         Knob::PoolSize => &POOL_SIZE,
+        Knob::ChmuUnits => &CHMU_UNITS,
+        Knob::ChmuPollMs => &CHMU_POLL_MS,
+        Knob::ChmuUnitSize => &CHMU_UNIT_SIZE,
+        Knob::ChmuThreshold => &CHMU_THRESHOLD,
+        Knob::ChmuEpochMs => &CHMU_EPOCH_MS,
+        Knob::IbsEnabled => &IBS_ENABLED,
+        Knob::IbsPeriod => &IBS_PERIOD,
+        Knob::PebsEnabled => &PEBS_ENABLED,
+        Knob::PebsPeriod => &PEBS_PERIOD,
+        Knob::PebsLdlat => &PEBS_LDLAT,
     }
 }
 

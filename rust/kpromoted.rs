@@ -177,6 +177,7 @@ pub(crate) extern "C" fn pghot_kpromoted_pass(nid: c_int) -> c_uint {
     if !knob::ENABLED.on() {
         return sleep_ms;
     }
+    crate::agent::serve(nid);
     match with_scratch(nid, |scratch| promote(store, nid, scratch)) {
         Ok(Pass::Full) => 0,
         Ok(Pass::Partial) => sleep_ms,

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! An interrupt-safe spinlock (`spin_lock_irqsave()`), which the `kernel`
-//! crate does not offer yet. Reports arrive from hard-IRQ context, so every
-//! lock they take must be held with interrupts off everywhere.
+//! An interrupt-safe raw spinlock (`raw_spin_lock_irqsave()`), which the
+//! `kernel` crate does not offer yet. Reports arrive from hard-IRQ context,
+//! so every lock they take must be held with interrupts off everywhere, and
+//! must be a raw spinlock: a `spinlock_t` sleeps on PREEMPT_RT, and lockdep
+//! (`PROVE_RAW_LOCK_NESTING`) reports one taken in hard IRQ or under a raw
+//! lock as an invalid wait context. Work under it must be short.
 
 use kernel::bindings;
 use kernel::ffi::c_ulong;
@@ -10,16 +13,16 @@ use kernel::sync::lock::{Backend, Lock};
 
 use crate::bindings as shim;
 
-/// A `spinlock_t` taken with `spin_lock_irqsave()`.
+/// A `raw_spinlock_t` taken with `raw_spin_lock_irqsave()`.
 pub(crate) type SpinLockIrq<T> = Lock<T, SpinLockIrqBackend>;
 
 /// Lock backend of [`SpinLockIrq`]: the guard keeps the saved IRQ flags.
 pub(crate) struct SpinLockIrqBackend;
 
-// SAFETY: `spinlock_t` gives mutual exclusion between `lock` and `unlock`;
+// SAFETY: `raw_spinlock_t` gives mutual exclusion between `lock` and `unlock`;
 // `relock` uses the default, which calls `lock`, the same method.
 unsafe impl Backend for SpinLockIrqBackend {
-    type State = bindings::spinlock_t;
+    type State = bindings::raw_spinlock_t;
     type GuardState = c_ulong;
 
     unsafe fn init(
@@ -29,11 +32,11 @@ unsafe impl Backend for SpinLockIrqBackend {
     ) {
         // SAFETY: the caller guarantees `ptr` is valid for writes and that
         // `name` and `key` stay valid forever.
-        unsafe { bindings::__spin_lock_init(ptr, name, key) }
+        unsafe { shim::pghot_raw_spin_lock_init(ptr.cast(), name, key.cast()) }
     }
 
     unsafe fn lock(ptr: *mut Self::State) -> Self::GuardState {
-        // SAFETY: the caller guarantees `ptr` is an initialised spinlock.
+        // SAFETY: the caller guarantees `ptr` is an initialised raw spinlock.
         unsafe { shim::pghot_spin_lock_irqsave(ptr.cast()) }
     }
 
@@ -52,6 +55,6 @@ unsafe impl Backend for SpinLockIrqBackend {
 
     unsafe fn assert_is_held(ptr: *mut Self::State) {
         // SAFETY: the caller guarantees `ptr` is an initialised spinlock.
-        unsafe { bindings::spin_assert_is_held(ptr) }
+        unsafe { shim::pghot_spin_assert_held(ptr.cast()) }
     }
 }

@@ -8,16 +8,19 @@
 #include <linux/memory-tiers.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 
 #include "pghot_shim.h"
 
 /*
- * Isolate @folio onto @folios for migration to @nid; returns 0, or the
+ * Isolate @folio for migration to @nid, onto @base or, if it is large,
+ * @large; @nr_batched counts the base pages isolated so far, which the
+ * target's free memory must cover besides this folio. Returns 0, or the
  * reason it cannot move, negated (-PGHOT_FAIL_*). Reason 0 is
  * PGHOT_FAIL_INVALID, which is never returned here.
  */
-static int pghot_isolate(struct folio *folio, int nid,
-			 struct list_head *folios)
+static int pghot_isolate(struct folio *folio, int nid, unsigned long *nr_batched,
+			 struct list_head *base, struct list_head *large)
 {
 	int err;
 
@@ -28,46 +31,53 @@ static int pghot_isolate(struct folio *folio, int nid,
 	if (folio_maybe_dma_pinned(folio))
 		return -PGHOT_FAIL_PINNED;
 
-	err = migrate_misplaced_folio_prepare(folio, NULL, nid);
+	err = migrate_misplaced_folio_prepare_batch(folio, nid, nr_batched);
 	if (err == -EACCES)
 		return -PGHOT_FAIL_SHARED;
+	if (err == -EPERM)
+		return -PGHOT_FAIL_POLICY;
 	if (err) {
 		/* Lost the LRU flag to someone else, or the target is full. */
 		return folio_test_lru(folio) ? -PGHOT_FAIL_NO_SPACE :
 					       -PGHOT_FAIL_ISOLATED;
 	}
-	list_add_tail(&folio->lru, folios);
+	list_add_tail(&folio->lru, folio_test_large(folio) ? large : base);
 	return 0;
 }
 
 void pghot_promote_batch(const unsigned long *pfns, unsigned int nr, int nid,
 			 struct pghot_promote_result *res)
 {
-	LIST_HEAD(folios);
+	LIST_HEAD(base);
+	LIST_HEAD(large);
+	unsigned long nr_batched = 0;
 	unsigned int i, moved = 0;
+	struct folio *folio, *next;
 
 	memset(res, 0, sizeof(*res));
 	for (i = 0; i < nr; i++) {
-		struct page *page = pfn_to_online_page(pfns[i]);
+		struct page *page;
 		int why;
-		struct folio *folio;
 
-		if (!page) {
-			res->fail[PGHOT_FAIL_INVALID]++;
+		folio = NULL;
+		rcu_read_lock();
+		page = pghot_pfn_to_page_rcu(pfns[i]);
+		if (page) {
+			folio = page_folio(page);
+			/* It may have been split or freed and reused meanwhile. */
+			if (!folio_try_get(folio))
+				folio = NULL;
+			else if (unlikely(page_folio(page) != folio)) {
+				folio_put(folio);
+				folio = NULL;
+			}
+		}
+		rcu_read_unlock();
+		if (!folio) {
+			res->fail[page ? PGHOT_FAIL_ISOLATED : PGHOT_FAIL_INVALID]++;
 			continue;
 		}
-		folio = page_folio(page);
-		if (!folio_try_get(folio)) {
-			res->fail[PGHOT_FAIL_ISOLATED]++;
-			continue;
-		}
-		/* The folio may have been split or freed and reused meanwhile. */
-		if (unlikely(page_folio(page) != folio)) {
-			folio_put(folio);
-			res->fail[PGHOT_FAIL_ISOLATED]++;
-			continue;
-		}
-		why = pghot_isolate(folio, nid, &folios);
+		why = pghot_isolate(folio, nid, &nr_batched, &base, &large);
 		if (!why)
 			res->nr_isolated += folio_nr_pages(folio);
 		else
@@ -76,10 +86,69 @@ void pghot_promote_batch(const unsigned long *pfns, unsigned int nr, int nid,
 		folio_put(folio);
 	}
 
-	if (list_empty(&folios))
-		return;
+	/*
+	 * Base pages in one batch, then every large folio on its own:
+	 * migrate_pages() gives up on the rest of a list when a large folio
+	 * cannot get its block on @nid (-ENOMEM), which fragmentation alone
+	 * can cause.
+	 */
+	if (!list_empty(&base)) {
+		migrate_misplaced_folios_batch(&base, nid, &moved);
+		res->nr_moved += moved;
+	}
+	list_for_each_entry_safe(folio, next, &large, lru) {
+		LIST_HEAD(one);
+
+		list_move(&folio->lru, &one);
+		migrate_misplaced_folios_batch(&one, nid, &moved);
+		res->nr_moved += moved;
+	}
+	if (res->nr_isolated > res->nr_moved)
+		res->fail[PGHOT_FAIL_MIGRATE] += res->nr_isolated - res->nr_moved;
+}
+
+/*
+ * Move the folio holding @pfn to @nid on its own, for an agent's move
+ * request, which wants the fate of each PFN: true when it moved, else
+ * false with the reason in *@why. The checks and the isolation are those
+ * of a kpromoted batch; one migration per folio costs more than a batch,
+ * but agent requests are few next to kpromoted's. Sleeps.
+ */
+bool pghot_move_pfn(unsigned long pfn, int nid, enum pghot_fail *why)
+{
+	unsigned long nr_batched = 0;
+	struct folio *folio = NULL;
+	unsigned int moved = 0;
+	LIST_HEAD(folios);
+	struct page *page;
+	int err;
+
+	rcu_read_lock();
+	page = pghot_pfn_to_page_rcu(pfn);
+	if (page) {
+		folio = page_folio(page);
+		if (!folio_try_get(folio)) {
+			folio = NULL;
+		} else if (unlikely(page_folio(page) != folio)) {
+			folio_put(folio);
+			folio = NULL;
+		}
+	}
+	rcu_read_unlock();
+	if (!folio) {
+		*why = page ? PGHOT_FAIL_ISOLATED : PGHOT_FAIL_INVALID;
+		return false;
+	}
+	err = pghot_isolate(folio, nid, &nr_batched, &folios, &folios);
+	folio_put(folio);
+	if (err) {
+		*why = -err;
+		return false;
+	}
 	migrate_misplaced_folios_batch(&folios, nid, &moved);
-	res->nr_moved = moved;
-	if (res->nr_isolated > moved)
-		res->fail[PGHOT_FAIL_MIGRATE] += res->nr_isolated - moved;
+	if (!moved) {
+		*why = PGHOT_FAIL_MIGRATE;
+		return false;
+	}
+	return true;
 }

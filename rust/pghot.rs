@@ -8,7 +8,10 @@ use core::pin::Pin;
 
 use kernel::prelude::*;
 
+mod agent;
 mod bindings;
+mod chmu;
+mod chmu_regs;
 mod debugfs;
 #[path = "engine/mod.rs"]
 #[allow(
@@ -16,6 +19,7 @@ mod debugfs;
     reason = "the engine is also a host crate, whose API is `pub`"
 )]
 mod engine;
+mod hdm;
 mod hintfault;
 mod hotness;
 mod hotplug;
@@ -23,9 +27,14 @@ mod jiffies;
 mod knob;
 mod kpromoted;
 mod lock;
+mod mmio;
 mod nodes;
 mod pfn;
 mod report;
+mod ring;
+mod sample;
+mod sampler;
+mod scan;
 mod state;
 mod stats;
 mod sysfs;
@@ -50,13 +59,19 @@ module! {
 const MAX_POOL: u32 = 1 << 24;
 
 /// The loaded module. Fields drop in order: first everything that can call
-/// in (the hint-fault source, hotplug, sysfs writers), then the threads, and
+/// in (the hint-fault source, hotplug, sysfs writers, the CHMU drain work,
+/// which sysfs writes reconfigure), then the threads, and
 /// the store they all feed last.
 struct Pghot {
     _hint_fault: bindings::Registration,
+    _agent: bindings::Registration,
     _hotplug: bindings::Registration,
     _sysfs: bindings::Registration,
+    _chmu: chmu::Chmu,
+    // After sysfs, whose writes start samplers; before the store.
+    _samplers: sampler::Samplers,
     _debugfs: debugfs::Debugfs,
+    _scan: bindings::Registration,
     _threads: kpromoted::Threads,
     _published: Published,
     store: Pin<KBox<hotness::Store>>,
@@ -102,9 +117,13 @@ impl kernel::Module for Pghot {
         state::publish(&store);
         let published = Published;
         let threads = kpromoted::Threads::start()?;
+        let scan = scan::start()?;
         let debugfs = debugfs::Debugfs::create();
+        let chmu = chmu::Chmu::start()?;
+        let samplers = sampler::Samplers::register()?;
         let sysfs = sysfs::create()?;
         let hotplug = hotplug::register()?;
+        let agent = agent::register()?;
         let hint_fault = hintfault::register()?;
 
         pr_info!(
@@ -115,9 +134,13 @@ impl kernel::Module for Pghot {
         );
         Ok(Pghot {
             _hint_fault: hint_fault,
+            _agent: agent,
             _hotplug: hotplug,
             _sysfs: sysfs,
+            _chmu: chmu,
+            _samplers: samplers,
             _debugfs: debugfs,
+            _scan: scan,
             _threads: threads,
             _published: published,
             store,

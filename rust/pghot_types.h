@@ -44,7 +44,45 @@
 	X(THRESHOLD_UP, ThresholdUp, "threshold_up")			\
 	X(THRESHOLD_DOWN, ThresholdDown, "threshold_down")		\
 	/* memory went online or offline somewhere */			\
-	X(HOTPLUG_EVENTS, HotplugEvents, "hotplug_events")
+	X(HOTPLUG_EVENTS, HotplugEvents, "hotplug_events") \
+	/* records forgotten because their memory went offline */	\
+	X(RECORDS_OFFLINED, RecordsOfflined, "records_offlined") \
+	/* the page-table scan source (base pages; CPU time in ns) */	\
+	X(SCAN_PASSES, ScanPasses, "scan_passes")			\
+	X(SCAN_PAGES, ScanPages, "scan_pages")				\
+	X(SCAN_YOUNG, ScanYoung, "scan_young")				\
+	X(SCAN_CONTENDED, ScanContended, "scan_contended")		\
+	X(SCAN_CPU_NS, ScanCpuNs, "scan_cpu_ns") \
+	/* PFNs of agent move requests (/dev/pghot) moved, not moved */	\
+	X(AGENT_MOVED, AgentMoved, "agent_moved")			\
+	X(AGENT_MOVE_FAILED, AgentMoveFailed, "agent_move_failed") \
+	/* CXL hotness units: hot list entries, pages reported, drops */ \
+	X(CHMU_DRAINED, ChmuDrained, "chmu_drained")			\
+	X(CHMU_TRANSLATED, ChmuTranslated, "chmu_translated")		\
+	X(CHMU_DROP_MALFORMED, ChmuDropMalformed, "chmu_dropped_malformed") \
+	X(CHMU_DROP_NO_DECODER, ChmuDropNoDecoder, "chmu_dropped_no_decoder") \
+	X(CHMU_DROP_INTERLEAVE, ChmuDropInterleave,			\
+	  "chmu_dropped_interleave")					\
+	X(CHMU_OVERFLOWS, ChmuOverflows, "chmu_overflows")		\
+	X(CHMU_ERRORS, ChmuErrors, "chmu_errors") \
+	/* hardware samplers: samples taken, kept as accesses, dropped */ \
+	X(IBS_SAMPLES, IbsSamples, "ibs_samples")			\
+	X(IBS_KEPT, IbsKept, "ibs_kept")				\
+	X(IBS_DROPPED_NO_PHYS, IbsDroppedNoPhys, "ibs_dropped_no_phys")	\
+	X(IBS_DROPPED_NOT_LOAD, IbsDroppedNotLoad, "ibs_dropped_not_load") \
+	X(IBS_DROPPED_NOT_MEMORY, IbsDroppedNotMemory,			\
+	  "ibs_dropped_not_memory")					\
+	X(IBS_DROPPED_RING_FULL, IbsDroppedRingFull,			\
+	  "ibs_dropped_ring_full")					\
+	X(PEBS_SAMPLES, PebsSamples, "pebs_samples")			\
+	X(PEBS_KEPT, PebsKept, "pebs_kept")				\
+	X(PEBS_DROPPED_NO_PHYS, PebsDroppedNoPhys, "pebs_dropped_no_phys") \
+	X(PEBS_DROPPED_NOT_LOAD, PebsDroppedNotLoad,			\
+	  "pebs_dropped_not_load")					\
+	X(PEBS_DROPPED_NOT_MEMORY, PebsDroppedNotMemory,		\
+	  "pebs_dropped_not_memory")					\
+	X(PEBS_DROPPED_RING_FULL, PebsDroppedRingFull,			\
+	  "pebs_dropped_ring_full")
 
 /*
  * Why a promotion candidate did not move; each reason is also a per-CPU
@@ -58,6 +96,7 @@
 	X(PINNED, Pinned, "pinned")	/* maybe DMA-pinned */		\
 	X(SHARED, Shared, "shared_file") /* shared file, maybe a library */ \
 	X(NO_SPACE, NoSpace, "no_space") /* target short of free memory */ \
+	X(POLICY, Policy, "policy")	/* users' mempolicy or cpuset */ \
 	X(MIGRATE, Migrate, "migrate")	/* migrate_pages() did not move it */
 
 /* The hotness engine's own counters, summed over shards when read. */
@@ -114,7 +153,20 @@ enum {
 	  "promote_rate_limit_MBps", 0644)				\
 	X(KPROMOTED_SLEEP_MS, KpromotedSleepMs, "kpromoted_sleep_ms", 0644) \
 	X(KPROMOTED_BATCH_NR, KpromotedBatchNr, "kpromoted_batch_nr", 0644) \
-	X(POOL_SIZE, PoolSize, "pool_size", 0444)
+	X(SCAN_PERIOD_MS, ScanPeriodMs, "scan_period_ms", 0644)	\
+	X(SCAN_BUDGET_PAGES, ScanBudgetPages, "scan_budget_pages", 0644) \
+	X(AGENT_DEVICE, AgentDevice, "agent_device", 0644)		\
+	X(POOL_SIZE, PoolSize, "pool_size", 0444)			\
+	X(CHMU_UNITS, ChmuUnits, "chmu_units", 0444)			\
+	X(CHMU_POLL_MS, ChmuPollMs, "chmu_poll_ms", 0644)		\
+	X(CHMU_UNIT_SIZE, ChmuUnitSize, "chmu_unit_size", 0644)		\
+	X(CHMU_THRESHOLD, ChmuThreshold, "chmu_threshold", 0644)	\
+	X(CHMU_EPOCH_MS, ChmuEpochMs, "chmu_epoch_ms", 0644) \
+	X(IBS_ENABLED, IbsEnabled, "ibs_enabled", 0644)			\
+	X(IBS_PERIOD, IbsPeriod, "ibs_period", 0644)			\
+	X(PEBS_ENABLED, PebsEnabled, "pebs_enabled", 0644)		\
+	X(PEBS_PERIOD, PebsPeriod, "pebs_period", 0644)			\
+	X(PEBS_LDLAT, PebsLdlat, "pebs_ldlat", 0644)
 
 #define PGHOT_KNOB_ENTRY(c, rs, name, mode)				\
 	PGHOT_ENUMERATOR(PGHOT_KNOB_##c, rs)
@@ -172,6 +224,13 @@ struct pghot_promote_result {
 	unsigned int nr_isolated;
 	unsigned int nr_moved;
 	unsigned int fail[PGHOT_FAIL_NR];
+};
+
+/* What one call of pghot_scan_range() found, added to the caller's. */
+struct pghot_scan_result {
+	u64 scanned;		/* base pages of LRU folios looked at */
+	u64 young;		/* folios with an accessed bit set */
+	u64 contended;		/* folios skipped on a contended lock */
 };
 
 #endif /* _PGHOT_TYPES_H */

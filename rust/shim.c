@@ -48,14 +48,63 @@ u64 pghot_stat_read(enum pghot_stat stat)
 
 /* --- PFNs, nodes, time ---------------------------------------------------- */
 
+/*
+ * Memory being offlined. From MEM_GOING_OFFLINE until MEM_OFFLINE or
+ * MEM_CANCEL_OFFLINE, no PFN in [lo, hi) is turned into a struct page:
+ * pfn_to_online_page() pins nothing, and once the memory is offline its
+ * memmap may be freed by a removal. The window covers every range being
+ * offlined at once (rarely more than one). Readers check it inside an RCU
+ * read-side section that also covers their use of the page until they hold
+ * a reference; the notifier waits for a grace period after opening it.
+ */
+static DEFINE_MUTEX(pghot_offlining_mutex);
+static unsigned int pghot_offlining_nr;
+static unsigned long pghot_offlining_lo, pghot_offlining_hi;
+
+static void pghot_offlining_open(unsigned long start, unsigned long nr)
+{
+	guard(mutex)(&pghot_offlining_mutex);
+	if (!pghot_offlining_nr++) {
+		WRITE_ONCE(pghot_offlining_lo, start);
+		WRITE_ONCE(pghot_offlining_hi, start + nr);
+	} else {
+		WRITE_ONCE(pghot_offlining_lo, min(pghot_offlining_lo, start));
+		WRITE_ONCE(pghot_offlining_hi,
+			   max(pghot_offlining_hi, start + nr));
+	}
+}
+
+static void pghot_offlining_close(void)
+{
+	guard(mutex)(&pghot_offlining_mutex);
+	if (pghot_offlining_nr && !--pghot_offlining_nr) {
+		WRITE_ONCE(pghot_offlining_hi, 0);
+		WRITE_ONCE(pghot_offlining_lo, 0);
+	}
+}
+
+struct page *pghot_pfn_to_page_rcu(unsigned long pfn)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "pghot: PFN lookup outside RCU");
+	if (pfn >= READ_ONCE(pghot_offlining_lo) &&
+	    pfn < READ_ONCE(pghot_offlining_hi))
+		return NULL;
+	return pfn_to_online_page(pfn);
+}
+
 enum pghot_pfn_class pghot_pfn_classify(unsigned long pfn, int *nid,
 				       unsigned long *head)
 {
-	struct page *page = pfn_to_online_page(pfn);
+	enum pghot_pfn_class class = PGHOT_PFN_ON_LRU;
 	struct folio *folio;
+	struct page *page;
 
-	if (!page)
+	rcu_read_lock();
+	page = pghot_pfn_to_page_rcu(pfn);
+	if (!page) {
+		rcu_read_unlock();
 		return PGHOT_PFN_NO_PAGE;
+	}
 	/*
 	 * No reference is taken: this is a hint read on the report path, and
 	 * kpromoted checks again under a reference before it isolates. A
@@ -67,15 +116,21 @@ enum pghot_pfn_class pghot_pfn_classify(unsigned long pfn, int *nid,
 	*nid = page_to_nid(page);
 	*head = folio_pfn(folio);
 	if (!folio_test_lru(folio))
-		return PGHOT_PFN_OFF_LRU;
-	return PGHOT_PFN_ON_LRU;
+		class = PGHOT_PFN_OFF_LRU;
+	rcu_read_unlock();
+	return class;
 }
 
 unsigned int pghot_pfn_nr_pages(unsigned long pfn)
 {
-	struct page *page = pfn_to_online_page(pfn);
+	struct page *page;
+	unsigned int nr;
 
-	return page ? folio_nr_pages(page_folio(page)) : 0;
+	rcu_read_lock();
+	page = pghot_pfn_to_page_rcu(pfn);
+	nr = page ? folio_nr_pages(page_folio(page)) : 0;
+	rcu_read_unlock();
+	return nr;
 }
 
 unsigned long pghot_jiffies(void)
@@ -112,24 +167,39 @@ int pghot_node_distance(int from, int to)
 	return node_distance(from, to);
 }
 
-/* --- interrupt-safe spinlocks for rust/lock.rs ----------------------------- */
+/* --- interrupt-safe raw spinlocks for rust/lock.rs ------------------------- */
+
+void pghot_raw_spin_lock_init(void *lock, const char *name,
+			      struct lock_class_key *key)
+{
+#ifdef CONFIG_DEBUG_SPINLOCK
+	__raw_spin_lock_init((raw_spinlock_t *)lock, name, key, LD_WAIT_SPIN);
+#else
+	raw_spin_lock_init((raw_spinlock_t *)lock);
+#endif
+}
 
 unsigned long pghot_spin_lock_irqsave(void *lock)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave((spinlock_t *)lock, flags);
+	raw_spin_lock_irqsave((raw_spinlock_t *)lock, flags);
 	return flags;
 }
 
 bool pghot_spin_trylock_irqsave(void *lock, unsigned long *flags)
 {
-	return spin_trylock_irqsave((spinlock_t *)lock, *flags);
+	return raw_spin_trylock_irqsave((raw_spinlock_t *)lock, *flags);
 }
 
 void pghot_spin_unlock_irqrestore(void *lock, unsigned long flags)
 {
-	spin_unlock_irqrestore((spinlock_t *)lock, flags);
+	raw_spin_unlock_irqrestore((raw_spinlock_t *)lock, flags);
+}
+
+void pghot_spin_assert_held(void *lock)
+{
+	lockdep_assert_held((raw_spinlock_t *)lock);
 }
 
 /* --- the NUMA hint fault source -------------------------------------------- */
@@ -166,8 +236,27 @@ void pghot_hint_fault_unregister(void)
 static int pghot_memory_callback(struct notifier_block *nb,
 				 unsigned long action, void *arg)
 {
-	if (action == MEM_ONLINE || action == MEM_OFFLINE)
+	struct memory_notify *mn = arg;
+
+	switch (action) {
+	case MEM_GOING_OFFLINE:
+		pghot_offlining_open(mn->start_pfn, mn->nr_pages);
+		/* Every lookup that missed the window is done with its page. */
+		synchronize_rcu();
+		pghot_memory_going_offline(mn->start_pfn, mn->nr_pages);
+		break;
+	case MEM_OFFLINE:
+		/* The sections are offline: pfn_to_online_page() says so. */
+		pghot_offlining_close();
 		pghot_memory_changed();
+		break;
+	case MEM_CANCEL_OFFLINE:
+		pghot_offlining_close();
+		break;
+	case MEM_ONLINE:
+		pghot_memory_changed();
+		break;
+	}
 	return NOTIFY_OK;
 }
 

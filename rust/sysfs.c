@@ -82,8 +82,25 @@ static ssize_t pghot_report_store(struct kobject *kobj,
 static struct kobj_attribute pghot_report_attr =
 	__ATTR(report, 0200, NULL, pghot_report_store);
 
+/* <sampler>_status: "not available", "off" or "on" (rust/sampler.c). */
+#define PGHOT_SAMPLER_STATUS_NAME(c, rs, name)	name "_status",
+
+static const char *const pghot_sampler_status_names[] = {
+	PGHOT_SAMPLERS(PGHOT_SAMPLER_STATUS_NAME)
+};
+
+static ssize_t pghot_sampler_status_show(struct kobject *kobj,
+					 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  pghot_sampler_status(to_pghot_attr(attr)->id));
+}
+
+static struct pghot_attr pghot_sampler_status_attrs[PGHOT_SAMPLER_NR];
+
 static struct pghot_attr pghot_knob_attrs[PGHOT_KNOB_NR];
-static struct attribute *pghot_knob_attr_ptrs[PGHOT_KNOB_NR + 2];
+static struct attribute *pghot_knob_attr_ptrs[PGHOT_KNOB_NR +
+					      PGHOT_SAMPLER_NR + 2];
 static const struct attribute_group pghot_knob_group = {
 	.attrs = pghot_knob_attr_ptrs,
 };
@@ -127,6 +144,11 @@ static void pghot_attrs_fill(void)
 					pghot_knob_modes[i], i,
 					pghot_knob_show, pghot_knob_store);
 	pghot_knob_attr_ptrs[PGHOT_KNOB_NR] = &pghot_report_attr.attr;
+	for (i = 0; i < PGHOT_SAMPLER_NR; i++)
+		pghot_knob_attr_ptrs[PGHOT_KNOB_NR + 1 + i] =
+			pghot_attr_init(&pghot_sampler_status_attrs[i],
+					pghot_sampler_status_names[i], 0444, i,
+					pghot_sampler_status_show, NULL);
 	for (i = 0; i < PGHOT_STAT_NR; i++)
 		pghot_stat_attr_ptrs[i] =
 			pghot_attr_init(&pghot_stat_attrs[i],

@@ -13,12 +13,16 @@ use crate::bindings::{
     self,
     Knob,
     Registration,
+    Sampler,
     Stat, //
 };
+use crate::chmu;
 use crate::jiffies;
 use crate::knob;
 use crate::kpromoted;
 use crate::nodes;
+use crate::sampler;
+use crate::scan;
 use crate::state;
 use crate::stats;
 
@@ -76,7 +80,7 @@ pub(crate) unsafe extern "C" fn pghot_knob_write(knob: u32, buf: *const u8, coun
 /// Parses `input` for `knob`, stores it and applies it to what the knob
 /// drives; puts the old value back if applying failed.
 fn write(knob: Knob, input: &[u8]) -> Result {
-    if knob == Knob::PoolSize {
+    if matches!(knob, Knob::PoolSize | Knob::ChmuUnits) {
         return Err(EINVAL);
     }
     let setting = knob::setting(knob);
@@ -95,6 +99,16 @@ fn write(knob: Knob, input: &[u8]) -> Result {
 
 /// Applies a knob's new `value` to what it drives.
 fn apply(knob: Knob, value: u64) -> Result {
+    match knob {
+        Knob::IbsEnabled => return sampler::apply(Sampler::IbsOp),
+        Knob::PebsEnabled => return sampler::apply(Sampler::PebsLoads),
+        // A new period or threshold restarts a running sampler.
+        Knob::IbsPeriod if knob::IBS_ENABLED.on() => return sampler::start(Sampler::IbsOp),
+        Knob::PebsPeriod | Knob::PebsLdlat if knob::PEBS_ENABLED.on() => {
+            return sampler::start(Sampler::PebsLoads)
+        }
+        _ => {}
+    }
     let Some(store) = state::store() else {
         return Ok(());
     };
@@ -113,6 +127,10 @@ fn apply(knob: Knob, value: u64) -> Result {
             store.policy.lock().limiter.set_rate(value);
             Ok(())
         }
+        Knob::SourcePgtableScan | Knob::ScanPeriodMs => {
+            scan::wake();
+            Ok(())
+        }
         Knob::KpromotedSleepMs => {
             // A thread asleep for the old period picks up the new one now.
             for nid in 0..nodes::nr_nodes() {
@@ -120,6 +138,11 @@ fn apply(knob: Knob, value: u64) -> Result {
             }
             Ok(())
         }
+        Knob::ChmuPollMs => {
+            chmu::kick();
+            Ok(())
+        }
+        Knob::ChmuUnitSize | Knob::ChmuThreshold | Knob::ChmuEpochMs => chmu::reconfigure(),
         _ => Ok(()),
     }
 }

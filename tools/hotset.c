@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,6 +83,8 @@ static void usage(FILE *f)
 "            tmpfs: shmem) instead of anonymous memory\n"
 "  -k        with -F: fork a second process that maps the file too and\n"
 "            writes to the hot pages until the first one ends\n"
+"  -j N      N threads touch the hot set (default 1): N-1 more threads\n"
+"            each write to their own 1/N of it, without pause\n"
 "  -S SEED   random seed for -a read (default 1)\n"
 "  -h        this help\n"
 "Output: 'HOTSET start ...', then every interval\n"
@@ -158,6 +161,25 @@ struct state {
 	int *status;		/* per page, from move_pages */
 	int nr_nodes;		/* columns printed: nodes 0..nr_nodes-1 */
 };
+
+#define MAX_THREADS 16
+
+/* The share of the hot set one extra thread writes to. */
+struct slice {
+	struct state *st;
+	size_t from, to;
+};
+
+static void *slice_loop(void *arg)
+{
+	struct slice *sl = arg;
+	size_t i;
+
+	while (!stop)
+		for (i = sl->from; i < sl->to; i++)
+			sl->st->base[sl->st->hot_idx[i] * sl->st->page + 16]++;
+	return NULL;
+}
 
 /* Query where every page is; fills per-node counts. */
 static int query(struct state *st, unsigned long *hot, unsigned long *cold,
@@ -238,6 +260,9 @@ int main(int argc, char **argv)
 	int node = 1, thp = 0, opt, twin = 0, fd = -1;
 	const char *file = NULL;
 	pid_t twin_pid = 0;
+	int nthreads = 1;
+	pthread_t threads[MAX_THREADS];
+	struct slice slices[MAX_THREADS];
 	enum access acc = ACC_WRITE;
 	enum policy pol = POL_DEFAULT;
 	enum layout lay = LAY_HEAD;
@@ -251,7 +276,7 @@ int main(int argc, char **argv)
 	size_t len, i, misplaced = 0;
 	int mode;
 
-	while ((opt = getopt(argc, argv, "s:H:n:a:P:l:t:p:i:TS:F:kh")) != -1) {
+	while ((opt = getopt(argc, argv, "s:H:n:a:P:l:t:p:i:TS:F:kj:h")) != -1) {
 		switch (opt) {
 		case 's': ws_mib = parse_num(optarg, "size"); break;
 		case 'H': hot_mib = parse_num(optarg, "hot size"); break;
@@ -262,6 +287,7 @@ int main(int argc, char **argv)
 		case 'T': thp = 1; break;
 		case 'F': file = optarg; break;
 		case 'k': twin = 1; break;
+		case 'j': nthreads = (int)parse_num(optarg, "threads"); break;
 		case 'S': seed = (uint64_t)parse_num(optarg, "seed") | 1; break;
 		case 'a':
 			if (!strcmp(optarg, "write")) acc = ACC_WRITE;
@@ -376,6 +402,20 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
+	if (nthreads < 1 || nthreads > MAX_THREADS) {
+		fprintf(stderr, "HOTSET error -j must be 1..%d\n", MAX_THREADS);
+		return 2;
+	}
+	for (int t = 1; t < nthreads; t++) {
+		slices[t].st = &st;
+		slices[t].from = st.hot_pages * t / nthreads;
+		slices[t].to = st.hot_pages * (t + 1) / nthreads;
+		if (pthread_create(&threads[t], NULL, slice_loop, &slices[t])) {
+			fprintf(stderr, "HOTSET error pthread_create\n");
+			return 1;
+		}
+	}
+
 	if (file && twin) {
 		twin_pid = fork();
 		if (twin_pid < 0) {
@@ -452,6 +492,9 @@ int main(int argc, char **argv)
 
 		getrusage(RUSAGE_SELF, &ru);
 		/* System time includes promotion done in this task's faults. */
+		stop = 1;
+		for (int t = 1; t < nthreads; t++)
+			pthread_join(threads[t], NULL);
 		if (twin_pid > 0) {
 			kill(twin_pid, SIGTERM);
 			waitpid(twin_pid, NULL, 0);

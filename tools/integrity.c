@@ -9,7 +9,12 @@
  * end the whole buffer is checked once more. Any mismatch is printed and
  * makes the exit status 1.
  *
- *   integrity -s MiB -H MiB -n NODE -t SECS
+ *   integrity -s MiB -H MiB -n NODE -t SECS [-r SECS]
+ *
+ * With -r, every that many seconds the whole buffer is moved back to NODE
+ * (mbind MPOL_BIND with MPOL_MF_MOVE, then MPOL_DEFAULT again), so that
+ * promotion has work for as long as it runs. SIGTERM ends the hot loop
+ * early; the final check still runs.
  *
  * Output: "INTEGRITY start ...", "INTEGRITY end passes=P words=W bad=B".
  */
@@ -17,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -38,19 +44,28 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned long mib = 64, hot = 32, node = 1, secs = 10;
+	unsigned long mib = 64, hot = 32, node = 1, secs = 10, rebind = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:H:n:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:H:n:t:r:")) != -1) {
 		switch (opt) {
 		case 's': mib = strtoul(optarg, NULL, 0); break;
 		case 'H': hot = strtoul(optarg, NULL, 0); break;
 		case 'n': node = strtoul(optarg, NULL, 0); break;
 		case 't': secs = strtoul(optarg, NULL, 0); break;
+		case 'r': rebind = strtoul(optarg, NULL, 0); break;
 		default:
-			fprintf(stderr, "usage: integrity -s MiB -H MiB -n NODE -t SECS\n");
+			fprintf(stderr, "usage: integrity -s MiB -H MiB -n NODE -t SECS [-r SECS]\n");
 			return 2;
 		}
 	}
@@ -80,9 +95,17 @@ int main(int argc, char **argv)
 	printf("INTEGRITY start pages=%zu hot_pages=%zu node=%lu\n", pages, hot_pages, node);
 	fflush(stdout);
 
-	uint64_t bad = 0, checked = 0, passes = 0;
-	double end = now() + secs;
-	while (now() < end) {
+	signal(SIGTERM, on_term);
+	uint64_t bad = 0, checked = 0, passes = 0, moves = 0;
+	double end = now() + secs, next_move = now() + rebind;
+	while (now() < end && !stop) {
+		if (rebind && now() >= next_move) {
+			/* MPOL_MF_MOVE: migrate what is elsewhere back to NODE. */
+			if (!syscall(SYS_mbind, base, len, 2, &mask, 65, 2))
+				moves++;
+			syscall(SYS_mbind, base, len, 0, NULL, 0, 0);
+			next_move = now() + rebind;
+		}
 		for (size_t p = 0; p < hot_pages; p++) {
 			uint64_t *w = base + p * WORDS;
 
@@ -106,8 +129,8 @@ int main(int argc, char **argv)
 				printf("INTEGRITY bad page=%zu word=%zu (final)\n", p, i);
 		checked += WORDS;
 	}
-	printf("INTEGRITY end passes=%llu words=%llu bad=%llu\n",
+	printf("INTEGRITY end passes=%llu words=%llu bad=%llu moves=%llu\n",
 	       (unsigned long long)passes, (unsigned long long)checked,
-	       (unsigned long long)bad);
+	       (unsigned long long)bad, (unsigned long long)moves);
 	return bad ? 1 : 0;
 }

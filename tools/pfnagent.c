@@ -10,7 +10,24 @@
  * printing once a second how many of its pages are on each node, and exits
  * 0 as soon as every page has left NODE, 1 if some have not by then.
  *
- *   pfnagent -s MiB -n NODE [-a NID] [-r REPEAT] [-w WAIT] [-H]
+ *   pfnagent -s MiB -n NODE [-a NID] [-r REPEAT] [-w WAIT] [-H | -M] [-B]
+ *            [-g FILE]
+ *
+ * With -M the first half of the memory may use transparent huge pages and
+ * the second half has base pages only (MiB a multiple of 4); the last line
+ * then also says how many pages of each half moved ("base_moved=.. of ..
+ * huge_moved=.. of ..").
+ *
+ * With -g, it prints "PFNAGENT mapped" once its memory is in place and
+ * waits until FILE exists before it reports.
+ *
+ * Before it reports, it writes 1 to /proc/sys/vm/drop_caches, which drains
+ * every CPU's batch of pages waiting to be added to an LRU list: pghot
+ * ignores reports of pages that are not on an LRU list, and a page just
+ * faulted in may wait in such a batch until more pages follow it.
+ *
+ * With -B the binding to NODE is kept (MPOL_BIND stays the VMA's policy),
+ * so a promotion of these pages would break the policy.
  *
  * With -H every base page of each huge page is reported (as a sampler
  * sees subpages), and the first output line says how many of the pages
@@ -46,9 +63,10 @@ int main(int argc, char **argv)
 {
 	unsigned long mib = 8, node = 2, repeat = 2, wait_s = 20;
 	long acc = -1;
-	int opt, huge = 0;
+	int opt, huge = 0, keep_bind = 0, mixed = 0;
+	const char *go = NULL;
 
-	while ((opt = getopt(argc, argv, "s:n:a:r:w:H")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:a:r:w:HBMg:")) != -1) {
 		switch (opt) {
 		case 's': mib = strtoul(optarg, NULL, 0); break;
 		case 'n': node = strtoul(optarg, NULL, 0); break;
@@ -56,12 +74,15 @@ int main(int argc, char **argv)
 		case 'r': repeat = strtoul(optarg, NULL, 0); break;
 		case 'w': wait_s = strtoul(optarg, NULL, 0); break;
 		case 'H': huge = 1; break;
+		case 'B': keep_bind = 1; break;
+		case 'M': mixed = 1; break;
+		case 'g': go = optarg; break;
 		default:
-			fprintf(stderr, "usage: pfnagent -s MiB -n NODE [-a NID] [-r REPEAT] [-w WAIT] [-H]\n");
+			fprintf(stderr, "usage: pfnagent -s MiB -n NODE [-a NID] [-r REPEAT] [-w WAIT] [-H | -M] [-B] [-g FILE]\n");
 			return 2;
 		}
 	}
-	if (!mib || node >= MAX_NODES)
+	if (!mib || node >= MAX_NODES || (mixed && (huge || mib % 4)))
 		return 2;
 
 	size_t len = mib << 20, n = len / PAGE;
@@ -72,17 +93,22 @@ int main(int argc, char **argv)
 		die("mmap");
 	char *base = (char *)(((uintptr_t)map + HPAGE - 1) & ~(HPAGE - 1));
 
-	if (madvise(base, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+	if (mixed) {
+		if (madvise(base, len / 2, MADV_HUGEPAGE) ||
+		    madvise(base + len / 2, len / 2, MADV_NOHUGEPAGE))
+			die("madvise");
+	} else if (madvise(base, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
 		die("madvise");
+	}
 	unsigned long mask = 1UL << node;
 	if (syscall(SYS_mbind, base, len, MPOL_BIND_, &mask, MAX_NODES + 1, 1))
 		die("mbind");
 	for (size_t i = 0; i < n; i++)
 		base[i * PAGE] = (char)i;
-	if (syscall(SYS_mbind, base, len, MPOL_DEFAULT_, NULL, 0, 0))
+	if (!keep_bind && syscall(SYS_mbind, base, len, MPOL_DEFAULT_, NULL, 0, 0))
 		die("mbind default");
 
-	if (huge) {
+	if (huge || mixed) {
 		FILE *f = fopen("/proc/self/smaps_rollup", "r");
 		char line[256];
 		unsigned long kb = 0;
@@ -116,6 +142,18 @@ int main(int argc, char **argv)
 		pfn[i] = e & ((1ULL << 55) - 1);
 	}
 
+	if (go) {
+		printf("PFNAGENT mapped\n");
+		fflush(stdout);
+		while (access(go, F_OK))
+			usleep(10000);
+	}
+
+	int dc = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	if (dc < 0 || write(dc, "1", 1) != 1)
+		die("drop_caches");
+	close(dc);
+
 	int fd = open("/sys/kernel/mm/pghot/report", O_WRONLY);
 	if (fd < 0)
 		die("open report");
@@ -140,17 +178,20 @@ int main(int argc, char **argv)
 	printf("PFNAGENT reported pages=%zu repeat=%lu nid=%ld from_node=%lu\n",
 	       n, repeat, acc, node);
 
-	size_t moved = 0;
+	size_t moved = 0, half_moved[2] = { 0, 0 };
 	for (unsigned long t = 0; t <= wait_s; t++) {
 		size_t cnt[MAX_NODES] = { 0 }, na = 0;
 
 		if (syscall(SYS_move_pages, 0, n, addrs, NULL, status, 0))
 			die("move_pages");
+		half_moved[0] = half_moved[1] = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (status[i] >= 0 && status[i] < MAX_NODES)
 				cnt[status[i]]++;
 			else
 				na++;
+			if (status[i] >= 0 && (unsigned long)status[i] != node)
+				half_moved[i >= n / 2]++;
 		}
 		moved = n - cnt[node];
 		printf("PFNAGENT t=%lu n0=%zu n1=%zu n2=%zu na=%zu\n", t,
@@ -160,6 +201,10 @@ int main(int argc, char **argv)
 			break;
 		sleep(1);
 	}
-	printf("PFNAGENT end moved=%zu of %zu\n", moved, n);
+	if (mixed)
+		printf("PFNAGENT end moved=%zu of %zu base_moved=%zu of %zu huge_moved=%zu of %zu\n",
+		       moved, n, half_moved[1], n / 2, half_moved[0], n / 2);
+	else
+		printf("PFNAGENT end moved=%zu of %zu\n", moved, n);
 	return moved == n ? 0 : 1;
 }

@@ -9,6 +9,7 @@
  *   sysfs-write -n PATH STRING   append a newline
  *   sysfs-write -r N -c C PATH   write N copies of the character C
  *   sysfs-write -e PATH          a zero-length write
+ *   sysfs-write -f FILE PATH     write the contents of FILE
  *
  * Prints exactly one line and exits 0 on success, 1 if open or write
  * failed, 2 on a usage error:
@@ -53,7 +54,7 @@ static const char *errname(int e)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: sysfs-write [-n] PATH STRING | -r N -c C PATH | -e PATH\n");
+		"usage: sysfs-write [-n] PATH STRING | -r N -c C PATH | -e PATH | -f FILE PATH\n");
 	return 2;
 }
 
@@ -62,21 +63,30 @@ int main(int argc, char **argv)
 	int opt, newline = 0, empty = 0, fd;
 	long repeat = -1;
 	char fill = 0;
-	const char *path;
+	const char *path, *from = NULL;
 	char *buf;
 	size_t len;
 	ssize_t n;
 
-	while ((opt = getopt(argc, argv, "nr:c:e")) != -1) {
+	while ((opt = getopt(argc, argv, "nr:c:ef:")) != -1) {
 		switch (opt) {
 		case 'n': newline = 1; break;
 		case 'r': repeat = strtol(optarg, NULL, 10); break;
 		case 'c': fill = optarg[0]; break;
 		case 'e': empty = 1; break;
+		case 'f': from = optarg; break;
 		default: return usage();
 		}
 	}
-	if (empty) {
+	if (from) {
+		FILE *f = fopen(from, "r");
+
+		if (argc - optind != 1 || !f)
+			return usage();
+		buf = malloc(1 << 20);
+		len = buf ? fread(buf, 1, (1 << 20) - 2, f) : 0;
+		fclose(f);
+	} else if (empty) {
 		if (argc - optind != 1)
 			return usage();
 		buf = strdup("");

@@ -36,6 +36,24 @@ extern crate alloc;
 mod engine;
 
 use alloc::vec::Vec;
+use engine::agent::{
+    encode_status,
+    move_pfns,
+    parse_accesses,
+    AgentError,
+    HotRecord,
+    MoveRequest,
+    QueryRequest,
+    ReportRequest,
+    TopN,
+    ACCESS_SIZE,
+    HOT_SIZE,
+    MOVE_SIZE,
+    PFN_SIZE,
+    QUERY_SIZE,
+    REPORT_SIZE,
+    STATUS_SIZE, //
+};
 use engine::{
     select_target,
     shard_of,
@@ -134,7 +152,56 @@ pub fn kernel_side(now: u64, hz: u32, page_shift: u32) -> Result<u64, Error> {
     if let Some(t) = select_target(Some(1), 1, &top, |a, b| a.abs_diff(b)) {
         acc += u64::from(t);
     }
+    acc += agent_side(&shards[0], now);
     Ok(acc)
+}
+
+/// What rust/agent.rs does with the engine: the agent device's requests.
+pub fn agent_side(shard: &Shard<KernelAlloc>, now: u64) -> u64 {
+    let mut acc = 0;
+    let mut h = [0u8; REPORT_SIZE];
+    if let Ok(r) = ReportRequest::parse(&h) {
+        let bytes = Vec::from([0u8; ACCESS_SIZE]);
+        if let Ok(it) = parse_accesses(&bytes, |nid| nid < 4) {
+            acc += it.map(|a| a.pfn + a.nid as u64).sum::<u64>();
+        }
+        acc += r.accesses + r.array_len() as u64;
+        ReportRequest::set_result(&mut h, 1, 2);
+    }
+    let mut h = [0u8; QUERY_SIZE];
+    if let Ok(q) = QueryRequest::parse(&h) {
+        let mut kept = [HotRecord::default(); 4];
+        let mut top = TopN::new(&mut kept);
+        for (c, age) in shard.hottest_aged(q.nid, now) {
+            top.push(HotRecord {
+                pfn: c.pfn,
+                nid: c.nid,
+                freq: c.freq,
+                age_ms: age,
+            });
+        }
+        let mut out = [0u8; 4 * HOT_SIZE];
+        for (i, r) in top.into_sorted().iter().enumerate() {
+            r.encode(&mut out, i);
+        }
+        acc += q.records + u64::from(q.nr);
+        QueryRequest::set_result(&mut h, 1);
+    }
+    let mut h = [0u8; MOVE_SIZE];
+    if let Ok(m) = MoveRequest::parse(&h) {
+        let bytes = [0u8; PFN_SIZE];
+        acc += move_pfns(&bytes).sum::<u64>() + m.pfns + m.status + u64::from(m.nid);
+        let mut out = [0u8; STATUS_SIZE];
+        encode_status(&[0], &mut out);
+        MoveRequest::set_result(&mut h, 1);
+    }
+    acc += match ReportRequest::parse(&[1; REPORT_SIZE]) {
+        Err(AgentError::Version) => 1,
+        Err(AgentError::TooMany) => 2,
+        Err(AgentError::Invalid) => 3,
+        Ok(_) => 4,
+    };
+    acc
 }
 
 /// What kunit/hotness.rs does beyond kernel_side(); compiled where the

@@ -55,6 +55,7 @@
 // The engine is safe Rust: it needs no `unsafe`, in the kernel or on the host.
 #![forbid(unsafe_code)]
 
+pub mod agent;
 mod clock;
 mod hash;
 mod heap;

@@ -705,6 +705,27 @@ impl<A: Alloc> Shard<A> {
         })
     }
 
+    /// [`Shard::hottest`] with each record's age at `now`: jiffies since
+    /// its last access, to the clock's tick (for the agent device).
+    pub fn hottest_aged(&self, node: u32, now: u64) -> impl Iterator<Item = (Candidate, u64)> + '_ {
+        let cap = self.params.heap_capacity as usize;
+        let start = (node as usize).saturating_mul(cap);
+        let len = self.heap_len(node);
+        let slots = self.heap_slots.get(start..start + len).unwrap_or(&[]);
+        let clock = self.clock;
+        let shift = self.derived.shift;
+        slots.iter().map(move |s| {
+            let r = &self.pool[s.item as usize];
+            let age = u64::from(clock.age(r.hot.time(), now)) << shift;
+            let c = Candidate {
+                pfn: r.pfn(),
+                nid: r.hot.nid(),
+                freq: r.hot.freq(),
+            };
+            (c, age)
+        })
+    }
+
     /// Checks every structural invariant in O(pool + buckets + heaps):
     /// chains (right bucket, no duplicate PFN, at most `max_scan` long, no
     /// cycle), free list, record count, heap order, and that heap positions
