@@ -37,6 +37,9 @@ mod tests {
             b"1\n\n",
             b"0x1",
             b"1a",
+            b"00",
+            b"01",
+            b"010\n",
         ] {
             assert_eq!(parse_u64(bad, 0, 1), Err(EINVAL));
         }

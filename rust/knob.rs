@@ -175,10 +175,15 @@ pub(crate) fn source(source: Source) -> &'static Setting {
 const MAX_INPUT: usize = 21;
 
 /// Parses a decimal u64 in `min..=max`, written as sysfs writes arrive: only
-/// ASCII digits, one optional trailing newline, no sign, no spaces.
+/// ASCII digits, one optional trailing newline, no sign, no spaces, and no
+/// leading zero (`010` is not read back as written, and is octal to
+/// `kstrtou64()` with base 0, so it is refused rather than guessed).
 pub(crate) fn parse_u64(input: &[u8], min: u64, max: u64) -> Result<u64> {
     let digits = input.strip_suffix(b"\n").unwrap_or(input);
     if digits.is_empty() || input.len() > MAX_INPUT {
+        return Err(EINVAL);
+    }
+    if digits.len() > 1 && digits[0] == b'0' {
         return Err(EINVAL);
     }
     let mut value: u64 = 0;

@@ -177,9 +177,12 @@ int pghot_sysfs_init(void)
 		goto put_stats;
 	return 0;
 
+	/* As at exit: the directories go now, not at a delayed release. */
 put_stats:
+	kobject_del(pghot_stats_kobj);
 	kobject_put(pghot_stats_kobj);
 put_pghot:
+	kobject_del(pghot_kobj);
 	kobject_put(pghot_kobj);
 	return err;
 }

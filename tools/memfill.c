@@ -3,7 +3,7 @@
  * memfill: bring a node's free memory down to just above a watermark and
  * watch it, for tests of how far promotion may drain the fast tier.
  *
- *   memfill -n NODE [-a PAGES] [-t SEC]
+ *   memfill -n NODE [-a PAGES] [-c SEC] [-t SEC]
  *
  * Reads the highest populated zone of NODE in /proc/zoneinfo, maps
  * anonymous memory bound to NODE (MPOL_BIND, 4 KiB pages) until that
@@ -15,6 +15,11 @@
  * memory the zone lost since "ready", counting as free the pages cached
  * on the per-CPU lists (zoneinfo's "count"), which move between the zone
  * and those lists as CPUs allocate and free.
+ *
+ * With -c CTRL, a control period comes first: after "ready" it samples
+ * the zone the same way for CTRL seconds, prints "MEMFILL control
+ * consumed=B secs=CTRL" (what everything else running took meanwhile)
+ * and then "MEMFILL go", from which the measured period starts afresh.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -79,19 +84,45 @@ static int read_zone(int node, struct zone_state *z)
 	return found ? 0 : -1;
 }
 
+/*
+ * Sample @node's zone every 10 ms for @secs seconds, starting from *@z.
+ * Returns the most memory (free plus per-CPU lists) it lost against the
+ * start; *@min_free is the lowest free count seen. *@z is the last sample.
+ */
+static long watch(int node, long secs, struct zone_state *z, long *min_free)
+{
+	long start = z->free + z->pcp, min = start;
+	struct timespec t0, t, tick = { 0, 10 * 1000 * 1000 };
+
+	*min_free = z->free;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		nanosleep(&tick, NULL);
+		if (!read_zone(node, z)) {
+			if (z->free + z->pcp < min)
+				min = z->free + z->pcp;
+			if (z->free < *min_free)
+				*min_free = z->free;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < secs);
+	return start - min;
+}
+
 int main(int argc, char **argv)
 {
-	long above = 1024, secs = 20;
+	long above = 1024, secs = 20, ctrl = 0;
 	int node = 0, opt;
 	struct zone_state z;
 
-	while ((opt = getopt(argc, argv, "n:a:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:a:c:t:")) != -1) {
 		switch (opt) {
 		case 'n': node = atoi(optarg); break;
 		case 'a': above = atol(optarg); break;
+		case 'c': ctrl = atol(optarg); break;
 		case 't': secs = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: memfill -n NODE [-a PAGES] [-t SEC]\n");
+			fprintf(stderr, "usage: memfill -n NODE [-a PAGES] [-c SEC] [-t SEC]\n");
 			return 2;
 		}
 	}
@@ -125,22 +156,16 @@ int main(int argc, char **argv)
 	       z.pcp, z.high, z.free - z.high);
 	fflush(stdout);
 
-	long start = z.free + z.pcp, headroom = z.free - z.high, min = start;
-	long min_free = z.free;
-	struct timespec t0, t, tick = { 0, 10 * 1000 * 1000 };
+	long headroom = z.free - z.high, consumed, min_free;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		nanosleep(&tick, NULL);
-		if (!read_zone(node, &z)) {
-			if (z.free + z.pcp < min)
-				min = z.free + z.pcp;
-			if (z.free < min_free)
-				min_free = z.free;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (t.tv_sec - t0.tv_sec < secs);
+	if (ctrl > 0) {
+		consumed = watch(node, ctrl, &z, &min_free);
+		printf("MEMFILL control consumed=%ld secs=%ld\n", consumed, ctrl);
+		printf("MEMFILL go\n");
+		fflush(stdout);
+	}
+	consumed = watch(node, secs, &z, &min_free);
 	printf("MEMFILL end consumed=%ld headroom=%ld min_free=%ld high=%ld\n",
-	       start - min, headroom, min_free, z.high);
+	       consumed, headroom, min_free, z.high);
 	return 0;
 }
