@@ -76,6 +76,7 @@ int pghot_agent_move_submit(const u64 *pfns, s32 *status, unsigned int nr,
 	init_completion(&req.done);
 	scoped_guard(spinlock, &pghot_move_lock)
 		WRITE_ONCE(pghot_move_pending[nid], &req);
+	pghot_kpromoted_wake(nid);
 	/*
 	 * Poll rather than sleep for good: the thread may stop (pghot
 	 * disabled, node offlined) without ever seeing the request, and a

@@ -93,9 +93,12 @@ pub(crate) static KPROMOTED_BATCH_NR: Setting = Setting::new(512, 1, MAX_BATCH a
 /// `agent_device`: 1 lets root open `/dev/pghot`; off by default, as an
 /// agent can move pages at will.
 pub(crate) static AGENT_DEVICE: Setting = Setting::new(0, 0, 1);
-/// `pool_size`: records per shard times shards; read-only, set at load.
+/// `scan_period_ms`: the page-table scan thread's period.
 pub(crate) static SCAN_PERIOD_MS: Setting = Setting::new(1000, 100, 60_000);
+/// `scan_budget_pages`: base pages the scan thread looks at per pass,
+/// shared among the lower-tier nodes.
 pub(crate) static SCAN_BUDGET_PAGES: Setting = Setting::new(65536, 1024, 1 << 24);
+/// `pool_size`: records per shard times shards; read-only, set at load.
 pub(crate) static POOL_SIZE: Setting = Setting::new(0, 0, 0);
 
 /// `chmu_units`: CHMU instances found and running; read-only, set at load.

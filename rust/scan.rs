@@ -82,10 +82,15 @@ fn pfn_range(nid: u32) -> Option<(u64, u64)> {
 }
 
 /// Forgets every node's sweep: after the source was off, the next pass
-/// starts by clearing the accessed bits again.
+/// starts again at the node's first page and clears the accessed bits over
+/// one whole sweep before it reports any, so nothing accessed while the
+/// source was off is reported.
 fn disarm() {
     for armed in &ARMED {
         armed.store(false, Relaxed);
+    }
+    for cursor in &CURSOR {
+        cursor.store(0, Relaxed);
     }
 }
 

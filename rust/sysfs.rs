@@ -113,7 +113,11 @@ fn apply(knob: Knob, value: u64) -> Result {
         return Ok(());
     };
     match knob {
-        Knob::Enabled => kpromoted::sync(),
+        Knob::Enabled => {
+            // The scan thread idles in long sleeps while pghot is off.
+            scan::wake();
+            kpromoted::sync()
+        }
         Knob::FreqThreshold => {
             let mut policy = store.policy.lock();
             policy.reset_threshold(nodes::nr_nodes(), value as u8, jiffies::hz())?;
