@@ -128,7 +128,7 @@ mod tests {
 
         let store =
             Store::new(&store_params(), 65536, hotness::tuner_params(2, HZ)).expect("store");
-        let ctx = (&*store as *const Store)
+        let ctx = core::ptr::from_ref::<Store>(&store)
             .cast_mut()
             .cast::<kernel::ffi::c_void>();
         let mut hard = IrqResult::default();
