@@ -10,6 +10,13 @@
  *   sysfs-write -r N -c C PATH   write N copies of the character C
  *   sysfs-write -e PATH          a zero-length write
  *   sysfs-write -f FILE PATH     write the contents of FILE
+ *   sysfs-write -F PATH FILE...  for each FILE: read PATH, write FILE's
+ *                                contents to it, read it again, and put
+ *                                the old value back if it changed; one
+ *                                line per FILE: FILE|RESULT|OLD|NOW
+ *                                (RESULT as below, values without their
+ *                                newline), for fuzzing without a process
+ *                                per write
  *
  * Prints exactly one line and exits 0 on success, 1 if open or write
  * failed, 2 on a usage error:
@@ -51,10 +58,74 @@ static const char *errname(int e)
 	return buf;
 }
 
+/* Reads the first line of @path into @buf (newline dropped); "?" on error. */
+static void read_value(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+/* One write of @len bytes of @buf to @path, its outcome in @res. */
+static void write_once(const char *path, const char *buf, size_t len,
+		       char *res, size_t size)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		snprintf(res, size, "OPENERR %s %d", errname(errno), errno);
+		return;
+	}
+	n = write(fd, buf, len);
+	if (n < 0)
+		snprintf(res, size, "ERR %s %d", errname(errno), errno);
+	else
+		snprintf(res, size, "OK %zd", n);
+	close(fd);
+}
+
+static int fuzz(const char *path, char **files, int nr)
+{
+	static char buf[1 << 16];
+	char old[4096], now[4096], res[64];
+
+	for (int i = 0; i < nr; i++) {
+		FILE *f = fopen(files[i], "r");
+		size_t len;
+
+		if (!f) {
+			fprintf(stderr, "sysfs-write: cannot open %s\n", files[i]);
+			return 2;
+		}
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		read_value(path, old, sizeof(old));
+		write_once(path, buf, len, res, sizeof(res));
+		read_value(path, now, sizeof(now));
+		printf("%s|%s|%s|%s\n", files[i], res, old, now);
+		if (strcmp(old, now)) {
+			char back[4097];
+			int n = snprintf(back, sizeof(back), "%s\n", old);
+
+			write_once(path, back, n, res, sizeof(res));
+		}
+	}
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: sysfs-write [-n] PATH STRING | -r N -c C PATH | -e PATH | -f FILE PATH\n");
+		"usage: sysfs-write [-n] PATH STRING | -r N -c C PATH | -e PATH | -f FILE PATH | -F PATH FILE...\n");
 	return 2;
 }
 
@@ -68,6 +139,8 @@ int main(int argc, char **argv)
 	size_t len;
 	ssize_t n;
 
+	if (argc >= 3 && !strcmp(argv[1], "-F"))
+		return fuzz(argv[2], argv + 3, argc - 3);
 	while ((opt = getopt(argc, argv, "nr:c:ef:")) != -1) {
 		switch (opt) {
 		case 'n': newline = 1; break;
