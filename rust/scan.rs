@@ -54,10 +54,10 @@ static RUNTIME: Atomic<u64> = Atomic::new(0);
 
 /// Starts the scan thread; stopped when the result is dropped.
 pub(crate) fn start() -> Result<Registration> {
-    // SAFETY: `pghot_scand_start` creates the one scan thread, which only
-    // calls `pghot_scan_pass` (this file, lives as long as the module);
-    // `pghot_scand_stop` waits for the pass in progress and the thread's
-    // exit, after which nothing of the thread holds a folio.
+    // The one scan thread only calls `pghot_scan_pass` (this file, which
+    // lives as long as the module).
+    // SAFETY: `pghot_scand_stop` waits for the pass in progress and the
+    // thread's exit, after which nothing of the thread holds a folio.
     unsafe { Registration::new(bindings::pghot_scand_start, bindings::pghot_scand_stop) }
 }
 
