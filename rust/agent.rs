@@ -240,14 +240,6 @@ fn fail_errno(why: Fail) -> Error {
     }
 }
 
-/// Carries out the move handed to kpromoted of `nid`, if there is one.
-/// Called at the start of each of its passes. Sleeps.
-pub(crate) fn serve(nid: u32) {
-    // SAFETY: called from the kpromoted thread of `nid`, which may sleep;
-    // any node id is accepted.
-    unsafe { bindings::pghot_agent_move_serve(nid as c_int) }
-}
-
 /// Moves each PFN of a request to `nid`, one folio at a time, setting its
 /// status: 0 when its folio moved, else a negative errno.
 ///

@@ -154,6 +154,15 @@ impl Drop for Threads {
     }
 }
 
+/// Carries out the `/dev/pghot` move handed to this thread, if there is
+/// one (`agent.c` keeps the request; its PFNs come back through
+/// `pghot_agent_move_run()` in `agent.rs`). Sleeps.
+fn serve_agent_move(nid: u32) {
+    // SAFETY: called from the kpromoted thread of `nid`, which may sleep;
+    // any node id is accepted.
+    unsafe { bindings::pghot_agent_move_serve(nid as c_int) }
+}
+
 /// Isolates and migrates the pages of `pfns` to `nid` in one batch. Sleeps.
 fn promote_batch(pfns: &[c_ulong], nid: u32) -> PromoteResult {
     let mut res = PromoteResult::default();
@@ -177,7 +186,7 @@ pub(crate) extern "C" fn pghot_kpromoted_pass(nid: c_int) -> c_uint {
     if !knob::ENABLED.on() {
         return sleep_ms;
     }
-    crate::agent::serve(nid);
+    serve_agent_move(nid);
     match with_scratch(nid, |scratch| promote(store, nid, scratch)) {
         Ok(Pass::Full) => 0,
         Ok(Pass::Partial) => sleep_ms,
