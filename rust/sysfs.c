@@ -156,37 +156,6 @@ static void pghot_attrs_fill(void)
 					pghot_stat_show, NULL);
 }
 
-int pghot_sysfs_init(void)
-{
-	int err;
-
-	pghot_attrs_fill();
-	pghot_kobj = kobject_create_and_add("pghot", mm_kobj);
-	if (!pghot_kobj)
-		return -ENOMEM;
-	err = sysfs_create_group(pghot_kobj, &pghot_knob_group);
-	if (err)
-		goto put_pghot;
-	pghot_stats_kobj = kobject_create_and_add("stats", pghot_kobj);
-	if (!pghot_stats_kobj) {
-		err = -ENOMEM;
-		goto put_pghot;
-	}
-	err = sysfs_create_group(pghot_stats_kobj, &pghot_stat_group);
-	if (err)
-		goto put_stats;
-	return 0;
-
-	/* As at exit: the directories go now, not at a delayed release. */
-put_stats:
-	kobject_del(pghot_stats_kobj);
-	kobject_put(pghot_stats_kobj);
-put_pghot:
-	kobject_del(pghot_kobj);
-	kobject_put(pghot_kobj);
-	return err;
-}
-
 /*
  * Removes the files now, not at the kobjects' (possibly delayed) release:
  * kobject_del() waits for every show and store still running to return,
@@ -198,4 +167,31 @@ void pghot_sysfs_exit(void)
 	kobject_put(pghot_stats_kobj);
 	kobject_del(pghot_kobj);
 	kobject_put(pghot_kobj);
+}
+
+int pghot_sysfs_init(void)
+{
+	int err;
+
+	pghot_attrs_fill();
+	pghot_kobj = kobject_create_and_add("pghot", mm_kobj);
+	if (!pghot_kobj)
+		return -ENOMEM;
+	err = sysfs_create_group(pghot_kobj, &pghot_knob_group);
+	if (err)
+		goto remove;
+	pghot_stats_kobj = kobject_create_and_add("stats", pghot_kobj);
+	if (!pghot_stats_kobj) {
+		err = -ENOMEM;
+		goto remove;
+	}
+	err = sysfs_create_group(pghot_stats_kobj, &pghot_stat_group);
+	if (err)
+		goto remove;
+	return 0;
+
+remove:
+	/* As at exit: the directories go now, not at a delayed release. */
+	pghot_sysfs_exit();
+	return err;
 }
