@@ -74,23 +74,32 @@ static void read_value(const char *path, char *buf, size_t size)
 	buf[strcspn(buf, "\n")] = 0;
 }
 
-/* One write of @len bytes of @buf to @path, its outcome in @res. */
-static void write_once(const char *path, const char *buf, size_t len,
-		       char *res, size_t size)
+/*
+ * One write(2) of @len bytes of @buf to @path; its outcome, as printed
+ * (without the newline), in @res. Returns 0 when it was "OK".
+ */
+static int write_once(const char *path, const char *buf, size_t len,
+		      char *res, size_t size)
 {
 	int fd = open(path, O_WRONLY);
 	ssize_t n;
 
 	if (fd < 0) {
 		snprintf(res, size, "OPENERR %s %d", errname(errno), errno);
-		return;
+		return 1;
 	}
 	n = write(fd, buf, len);
-	if (n < 0)
+	if (n < 0) {
 		snprintf(res, size, "ERR %s %d", errname(errno), errno);
-	else
-		snprintf(res, size, "OK %zd", n);
-	close(fd);
+		close(fd);
+		return 1;
+	}
+	if (close(fd) < 0) {
+		snprintf(res, size, "ERR %s %d", errname(errno), errno);
+		return 1;
+	}
+	snprintf(res, size, "OK %zd", n);
+	return 0;
 }
 
 static int fuzz(const char *path, char **files, int nr)
@@ -131,13 +140,13 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	int opt, newline = 0, empty = 0, fd;
+	int opt, newline = 0, empty = 0, rc;
 	long repeat = -1;
 	char fill = 0;
 	const char *path, *from = NULL;
 	char *buf;
 	size_t len;
-	ssize_t n;
+	char res[64];
 
 	if (argc >= 3 && !strcmp(argv[1], "-F"))
 		return fuzz(argv[2], argv + 3, argc - 3);
@@ -187,21 +196,7 @@ int main(int argc, char **argv)
 		buf[len++] = '\n';
 	path = argv[optind];
 
-	fd = open(path, O_WRONLY);
-	if (fd < 0) {
-		printf("OPENERR %s %d\n", errname(errno), errno);
-		return 1;
-	}
-	n = write(fd, buf, len);
-	if (n < 0) {
-		printf("ERR %s %d\n", errname(errno), errno);
-		close(fd);
-		return 1;
-	}
-	if (close(fd) < 0) {
-		printf("ERR %s %d\n", errname(errno), errno);
-		return 1;
-	}
-	printf("OK %zd\n", n);
-	return 0;
+	rc = write_once(path, buf, len, res, sizeof(res));
+	printf("%s\n", res);
+	return rc;
 }
