@@ -142,6 +142,15 @@ slowest_node() {
 	[ -n "$_best" ] && echo "$_best"
 }
 
+# ticks NAME: utime+stime, in clock ticks, of every thread whose name
+# starts with NAME (kpromoted, kpghotscand, kdamond).
+ticks() {
+	for _d in /proc/[0-9]*; do
+		read -r _c <"$_d/comm" 2>/dev/null || continue
+		case $_c in "$1"*) awk '{ s += $14 + $15 } END { print s + 0 }' "$_d/stat" ;; esac
+	done | awk '{ s += $1 } END { print s + 0 }'
+}
+
 pghot_loaded() { grep -q '^pghot ' /proc/modules; }
 
 # pghot_load: insmod the module unless loaded; prints the error on failure.
