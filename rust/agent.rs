@@ -236,6 +236,8 @@ fn fail_errno(why: Fail) -> Error {
         // Not allowed by a user's memory policy or cpuset: not EACCES,
         // which says "shared file" here.
         Fail::Policy => EXDEV,
+        // Locked, dirty, or a reverse-map lock contended: try again.
+        Fail::Busy => ETXTBSY,
         Fail::Migrate => EAGAIN,
     }
 }

@@ -36,9 +36,15 @@ static int pghot_isolate(struct folio *folio, int nid, unsigned long *nr_batched
 		return -PGHOT_FAIL_SHARED;
 	if (err == -EPERM)
 		return -PGHOT_FAIL_POLICY;
+	if (err == -ENOSPC)
+		return -PGHOT_FAIL_NO_SPACE;
 	if (err) {
-		/* Lost the LRU flag to someone else, or the target is full. */
-		return folio_test_lru(folio) ? -PGHOT_FAIL_NO_SPACE :
+		/*
+		 * Lost the LRU flag to someone else, or still ours but busy:
+		 * a dirty file folio, or a lock the policy check needs was
+		 * contended.
+		 */
+		return folio_test_lru(folio) ? -PGHOT_FAIL_BUSY :
 					       -PGHOT_FAIL_ISOLATED;
 	}
 	list_add_tail(&folio->lru, folio_test_large(folio) ? large : base);

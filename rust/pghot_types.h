@@ -97,6 +97,7 @@
 	X(SHARED, Shared, "shared_file") /* shared file, maybe a library */ \
 	X(NO_SPACE, NoSpace, "no_space") /* target short of free memory */ \
 	X(POLICY, Policy, "policy")	/* users' mempolicy or cpuset */ \
+	X(BUSY, Busy, "busy")	/* locked, dirty, rmap contended */	\
 	X(MIGRATE, Migrate, "migrate")	/* migrate_pages() did not move it */
 
 /* The hotness engine's own counters, summed over shards when read. */

@@ -68,6 +68,17 @@ pub(crate) fn wake() {
     unsafe { bindings::pghot_scand_wake() }
 }
 
+/// Whether the scan source can run on this kernel: `ENODEV` when the
+/// accessed bits it clears would be lost to reclaim (no page idle flag).
+pub(crate) fn supported() -> Result {
+    // SAFETY: reads build-time configuration only.
+    if unsafe { bindings::pghot_scan_supported() } {
+        Ok(())
+    } else {
+        Err(ENODEV)
+    }
+}
+
 fn runtime_ns() -> u64 {
     // SAFETY: reads the calling thread's own scheduler statistics.
     unsafe { bindings::pghot_scand_runtime_ns() }

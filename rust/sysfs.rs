@@ -107,6 +107,7 @@ fn apply(knob: Knob, value: u64) -> Result {
         Knob::PebsPeriod | Knob::PebsLdlat if knob::PEBS_ENABLED.on() => {
             return sampler::start(Sampler::PebsLoads)
         }
+        Knob::SourcePgtableScan if value != 0 => scan::supported()?,
         _ => {}
     }
     let Some(store) = state::store() else {

@@ -66,6 +66,7 @@ static const struct {
 } names[] = {
 	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { E2BIG, "E2BIG" },
 	{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EXDEV, "EXDEV" },
+	{ ETXTBSY, "ETXTBSY" },
 	{ EFAULT, "EFAULT" }, { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" },
 	{ ENODEV, "ENODEV" }, { EINVAL, "EINVAL" }, { ENOTTY, "ENOTTY" },
 	{ EPROTONOSUPPORT, "EPROTONOSUPPORT" }, { EINTR, "EINTR" },
