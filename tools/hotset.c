@@ -86,6 +86,9 @@ static void usage(FILE *f)
 "  -j N      N threads touch the hot set (default 1): N-1 more threads\n"
 "            each write to their own 1/N of it, without pause\n"
 "  -S SEED   random seed for -a read (default 1)\n"
+"  -f MS     every MS ms, map, touch and unmap 64 pages from a helper\n"
+"            thread, which flushes the whole TLB of every CPU running the\n"
+"            workload (see flush_loop())\n"
 "  -h        this help\n"
 "Output: 'HOTSET start ...', then every interval\n"
 "  'HOTSET t=SEC pass=P ops=N ops_s=R hot_n0=.. hot_n1=.. hot_na=.. cold_n0=.. cold_n1=.. cold_na=..'\n"
@@ -178,6 +181,40 @@ static void *slice_loop(void *arg)
 	while (!stop)
 		for (i = sl->from; i < sl->to; i++)
 			sl->st->base[sl->st->hot_idx[i] * sl->st->page + 16]++;
+	return NULL;
+}
+
+/*
+ * -f: under QEMU's TCG, a vCPU's software TLB starts at 256 entries and is
+ * resized only when it is flushed whole. A workload that never sees a full
+ * flush keeps 256 entries however many pages it touches, and pays a page
+ * walk on almost every access to a large hot set, while the same workload
+ * next to migrations (each a TLB shootdown) gets a TLB sized to its hot
+ * set and runs several times faster: placement would not be what is
+ * measured. Unmapping more pages than the kernel flushes one by one (33
+ * on x86) flushes the whole TLB of every CPU that runs this mm, so a few
+ * such unmaps a second give every mode the same TLB. On hardware they are
+ * noise.
+ */
+static long flush_ms;
+
+static void *flush_loop(void *arg)
+{
+	const size_t len = 64 * 4096;
+	struct timespec ts = { flush_ms / 1000, flush_ms % 1000 * 1000000L };
+
+	(void)arg;
+	while (!stop) {
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p != MAP_FAILED) {
+			for (size_t i = 0; i < len; i += 4096)
+				p[i] = 1;
+			munmap(p, len);
+		}
+		nanosleep(&ts, NULL);
+	}
 	return NULL;
 }
 
@@ -276,7 +313,7 @@ int main(int argc, char **argv)
 	size_t len, i, misplaced = 0;
 	int mode;
 
-	while ((opt = getopt(argc, argv, "s:H:n:a:P:l:t:p:i:TS:F:kj:h")) != -1) {
+	while ((opt = getopt(argc, argv, "s:H:n:a:P:l:t:p:i:TS:F:kj:f:h")) != -1) {
 		switch (opt) {
 		case 's': ws_mib = parse_num(optarg, "size"); break;
 		case 'H': hot_mib = parse_num(optarg, "hot size"); break;
@@ -288,6 +325,7 @@ int main(int argc, char **argv)
 		case 'F': file = optarg; break;
 		case 'k': twin = 1; break;
 		case 'j': nthreads = (int)parse_num(optarg, "threads"); break;
+		case 'f': flush_ms = (long)parse_num(optarg, "flush period"); break;
 		case 'S': seed = (uint64_t)parse_num(optarg, "seed") | 1; break;
 		case 'a':
 			if (!strcmp(optarg, "write")) acc = ACC_WRITE;
@@ -414,6 +452,16 @@ int main(int argc, char **argv)
 			fprintf(stderr, "HOTSET error pthread_create\n");
 			return 1;
 		}
+	}
+
+	if (flush_ms > 0) {
+		pthread_t flusher;
+
+		if (pthread_create(&flusher, NULL, flush_loop, NULL)) {
+			fprintf(stderr, "HOTSET error pthread_create\n");
+			return 1;
+		}
+		pthread_detach(flusher);
 	}
 
 	if (file && twin) {

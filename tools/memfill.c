@@ -5,19 +5,28 @@
  *
  *   memfill -n NODE [-a PAGES] [-c SEC] [-t SEC]
  *
- * Reads the highest populated zone of NODE in /proc/zoneinfo, maps
- * anonymous memory bound to NODE (MPOL_BIND, 4 KiB pages) until that
- * zone's free pages are about PAGES (default 1024) above its high
- * watermark, prints "MEMFILL ready free=F pcp=P high=H headroom=R" (R =
- * F - H: what the kernel's watermark checks see above the watermark), then
- * samples the zone every 10 ms for SEC seconds (default 20) and prints
- * "MEMFILL end consumed=C headroom=R min_free=F high=H": C is the most
- * memory the zone lost since "ready", counting as free the pages cached
- * on the per-CPU lists (zoneinfo's "count"), which move between the zone
- * and those lists as CPUs allocate and free.
+ * Reads NODE's zones in /proc/zoneinfo and maps anonymous memory bound to
+ * NODE (MPOL_BIND; transparent huge pages for the bulk, 4 KiB pages
+ * for the last steps) until the highest populated zone's free
+ * pages are about PAGES (default 1024) above its high watermark. It then
+ * prints "MEMFILL ready free=F pcp=P high=H zone_headroom=Z headroom=R":
+ * F, P and H are that zone's free pages, per-CPU list pages and high
+ * watermark, Z = F - H, and R is the headroom as the kernel's promotion
+ * check sees it (migrate_balanced_pgdat(): a folio may move while any
+ * populated zone of the node keeps its high watermark plus its
+ * lowmem_reserve for movable allocations), the largest over the zones of
+ * free - high - reserve. A node with a small DMA zone that is never
+ * allocated from can thus allow more than Z.
+ *
+ * It then samples the node every 10 ms for SEC seconds (default 20) and
+ * prints "MEMFILL end consumed=C headroom=R min_free=F high=H": C is the
+ * most memory the node (all its zones) lost since "ready", counting as
+ * free the pages cached on the per-CPU lists (zoneinfo's "count"), which
+ * move between the zones and those lists as CPUs allocate and free; F is
+ * the lowest free count of the highest zone.
  *
  * With -c CTRL, a control period comes first: after "ready" it samples
- * the zone the same way for CTRL seconds, prints "MEMFILL control
+ * the node the same way for CTRL seconds, prints "MEMFILL control
  * consumed=B secs=CTRL" (what everything else running took meanwhile)
  * and then "MEMFILL go", from which the measured period starts afresh.
  */
@@ -32,77 +41,105 @@
 
 #define MPOL_BIND_ 2
 #define PAGE 4096L
+#define MAX_ZONES 8
 
 struct zone_state {
-	long free, high, pcp;
+	long free, high, pcp, present, reserve;
 };
 
-/* The last zone of @node in /proc/zoneinfo with present pages. */
-static int read_zone(int node, struct zone_state *z)
+struct node_state {
+	struct zone_state z[MAX_ZONES];
+	int nr, top;		/* zones read; the highest populated one */
+	long total;		/* free + per-CPU list pages, all zones */
+	long room;		/* the kernel's promotion headroom */
+};
+
+/*
+ * Read @node's zones from /proc/zoneinfo. A zone's lowmem_reserve for
+ * movable allocations is the entry of its "protection:" list at the index
+ * of the Movable zone, which zoneinfo lists among the node's zones.
+ */
+static int read_node(int node, struct node_state *ns)
 {
 	FILE *f = fopen("/proc/zoneinfo", "r");
-	char line[256];
-	int in = 0, found = 0;
-	long free = 0, high = 0, present = 0, pcp = 0;
+	char line[512];
+	int in = 0, movable = -1, i;
+	long prot[MAX_ZONES][MAX_ZONES] = { { 0 } };
 
 	if (!f)
 		return -1;
+	memset(ns, 0, sizeof(*ns));
+	ns->top = -1;
 	while (fgets(line, sizeof(line), f)) {
-		int n;
-		char name[32];
+		struct zone_state *z = &ns->z[ns->nr ? ns->nr - 1 : 0];
+		char name[32], *p;
 		long v;
+		int n;
 
 		if (sscanf(line, "Node %d, zone %31s", &n, name) == 2) {
-			if (in && present > 0) {
-				z->free = free;
-				z->high = high;
-				z->pcp = pcp;
-				found = 1;
+			in = n == node && ns->nr < MAX_ZONES;
+			if (in) {
+				if (!strcmp(name, "Movable"))
+					movable = ns->nr;
+				ns->nr++;
 			}
-			in = n == node;
-			free = high = present = pcp = 0;
 			continue;
 		}
 		if (!in)
 			continue;
 		if (sscanf(line, " pages free %ld", &v) == 1)
-			free = v;
+			z->free = v;
 		else if (sscanf(line, " high %ld", &v) == 1)
-			high = v;
+			z->high = v;
 		else if (sscanf(line, " present %ld", &v) == 1)
-			present = v;
+			z->present = v;
 		else if (sscanf(line, " count: %ld", &v) == 1)
-			pcp += v;
-	}
-	if (in && present > 0) {
-		z->free = free;
-		z->high = high;
-		z->pcp = pcp;
-		found = 1;
+			z->pcp += v;
+		else if ((p = strstr(line, "protection: ("))) {
+			p += strlen("protection: (");
+			for (i = 0; i < MAX_ZONES && *p && *p != ')'; i++) {
+				prot[ns->nr - 1][i] = strtol(p, &p, 10);
+				while (*p == ',' || *p == ' ')
+					p++;
+			}
+		}
 	}
 	fclose(f);
-	return found ? 0 : -1;
+	ns->room = -(1L << 40);
+	for (i = 0; i < ns->nr; i++) {
+		struct zone_state *z = &ns->z[i];
+
+		if (!z->present)
+			continue;
+		ns->top = i;
+		z->reserve = movable >= 0 ? prot[i][movable] : 0;
+		ns->total += z->free + z->pcp;
+		if (z->free - z->high - z->reserve > ns->room)
+			ns->room = z->free - z->high - z->reserve;
+	}
+	return ns->top >= 0 ? 0 : -1;
 }
 
 /*
- * Sample @node's zone every 10 ms for @secs seconds, starting from *@z.
- * Returns the most memory (free plus per-CPU lists) it lost against the
- * start; *@min_free is the lowest free count seen. *@z is the last sample.
+ * Sample @node every 10 ms for @secs seconds, starting from *@ns.
+ * Returns the most memory (free plus per-CPU lists, all zones) it lost
+ * against the start; *@min_free is the lowest free count of the highest
+ * zone. *@ns is the last sample.
  */
-static long watch(int node, long secs, struct zone_state *z, long *min_free)
+static long watch(int node, long secs, struct node_state *ns, long *min_free)
 {
-	long start = z->free + z->pcp, min = start;
+	long start = ns->total, min = start;
 	struct timespec t0, t, tick = { 0, 10 * 1000 * 1000 };
 
-	*min_free = z->free;
+	*min_free = ns->z[ns->top].free;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		nanosleep(&tick, NULL);
-		if (!read_zone(node, z)) {
-			if (z->free + z->pcp < min)
-				min = z->free + z->pcp;
-			if (z->free < *min_free)
-				*min_free = z->free;
+		if (!read_node(node, ns)) {
+			if (ns->total < min)
+				min = ns->total;
+			if (ns->z[ns->top].free < *min_free)
+				*min_free = ns->z[ns->top].free;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while (t.tv_sec - t0.tv_sec < secs);
@@ -113,7 +150,7 @@ int main(int argc, char **argv)
 {
 	long above = 1024, secs = 20, ctrl = 0;
 	int node = 0, opt;
-	struct zone_state z;
+	struct node_state ns;
 
 	while ((opt = getopt(argc, argv, "n:a:c:t:")) != -1) {
 		switch (opt) {
@@ -126,7 +163,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (read_zone(node, &z)) {
+	if (read_node(node, &ns)) {
 		fprintf(stderr, "MEMFILL no zone of node %d\n", node);
 		return 2;
 	}
@@ -134,7 +171,8 @@ int main(int argc, char **argv)
 
 	/* Approach the target in steps, re-reading the zone after each. */
 	for (int round = 0; round < 64; round++) {
-		long want = z.free - z.high - above;
+		struct zone_state *z = &ns.z[ns.top];
+		long want = z->free - z->high - above;
 
 		if (want <= 16)
 			break;
@@ -144,28 +182,35 @@ int main(int argc, char **argv)
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return 2;
-		madvise(p, want * PAGE, MADV_NOHUGEPAGE);
+		/*
+		 * Huge pages for the bulk (a debug kernel under TCG takes
+		 * minutes to fault in a gigabyte page by page), base pages
+		 * for the last steps.
+		 */
+		madvise(p, want * PAGE, want > 4 * 512 ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 		if (syscall(SYS_mbind, p, want * PAGE, MPOL_BIND_, &mask, 64, 0))
 			return 2;
 		for (long i = 0; i < want; i++)
 			p[i * PAGE] = 1;
-		if (read_zone(node, &z))
+		if (read_node(node, &ns))
 			return 2;
 	}
-	printf("MEMFILL ready free=%ld pcp=%ld high=%ld headroom=%ld\n", z.free,
-	       z.pcp, z.high, z.free - z.high);
+	struct zone_state *z = &ns.z[ns.top];
+
+	printf("MEMFILL ready free=%ld pcp=%ld high=%ld zone_headroom=%ld headroom=%ld\n",
+	       z->free, z->pcp, z->high, z->free - z->high, ns.room);
 	fflush(stdout);
 
-	long headroom = z.free - z.high, consumed, min_free;
+	long headroom = ns.room, consumed, min_free;
 
 	if (ctrl > 0) {
-		consumed = watch(node, ctrl, &z, &min_free);
+		consumed = watch(node, ctrl, &ns, &min_free);
 		printf("MEMFILL control consumed=%ld secs=%ld\n", consumed, ctrl);
 		printf("MEMFILL go\n");
 		fflush(stdout);
 	}
-	consumed = watch(node, secs, &z, &min_free);
+	consumed = watch(node, secs, &ns, &min_free);
 	printf("MEMFILL end consumed=%ld headroom=%ld min_free=%ld high=%ld\n",
-	       consumed, headroom, min_free, z.high);
+	       consumed, headroom, min_free, ns.z[ns.top].high);
 	return 0;
 }
