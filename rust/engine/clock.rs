@@ -26,6 +26,14 @@ pub const MAX_HORIZON_TICKS: u64 = TIME_RANGE / 16;
 /// finishes it on the spot: 1/8 of the field's range.
 pub(crate) const SWEEP_TICKS: u64 = TIME_RANGE / 8;
 
+/// Time within which an overdue prune pass is finished, by calls that each
+/// visit a share of it in proportion to the time since the previous call.
+pub(crate) const DUE_TICKS: u64 = TIME_RANGE / 64;
+
+/// Fewest slots a call visits of an overdue prune pass; also the most,
+/// when calls come often enough to finish the pass within `DUE_TICKS`.
+pub(crate) const SWEEP_CHUNK: u32 = 256;
+
 /// Largest tick shift: keeps `2^TIME_BITS` a divisor of `2^(64 - shift)`, so
 /// the packed field wraps in step with the jiffies counter.
 pub(crate) const MAX_SHIFT: u32 = 64 - TIME_BITS;

@@ -9,6 +9,8 @@
 use super::clock::{
     before,
     Clock,
+    DUE_TICKS,
+    SWEEP_CHUNK,
     SWEEP_TICKS, //
 };
 use super::hash::{
@@ -147,6 +149,12 @@ pub struct Shard<A: Alloc> {
     cursor: u32,
     /// When the current prune pass started.
     pass_start: u64,
+    /// The current pass is overdue (older than `SWEEP_TICKS`): every call
+    /// that advances the clock visits more of its slots (see `advance`).
+    overdue: bool,
+    /// When the pass fell due, and the cursor then.
+    due_at: u64,
+    due_cursor: u32,
     /// Latest `now` seen; `now` never goes back behind it.
     last_now: u64,
     started: bool,
@@ -175,6 +183,9 @@ impl<A: Alloc> Shard<A> {
             live: 0,
             cursor: 0,
             pass_start: 0,
+            overdue: false,
+            due_at: 0,
+            due_cursor: 0,
             last_now: 0,
             started: false,
             stats: Stats::default(),
@@ -574,6 +585,7 @@ impl<A: Alloc> Shard<A> {
             if self.cursor >= self.hwm {
                 self.cursor = 0;
                 self.pass_start = now;
+                self.overdue = false;
             }
         }
         // At most `steps` records were pruned.
@@ -599,10 +611,25 @@ impl<A: Alloc> Shard<A> {
     /// * if more than the prune horizon passed since the latest time seen,
     ///   every record is idle for longer than the horizon: all are pruned at
     ///   once (a flush, O(buckets + heaps));
-    /// * a prune pass that started `SWEEP_TICKS` ago or more is finished
-    ///   now. Passes thus last less than `SWEEP_TICKS + horizon`, a record
-    ///   is checked at least every two passes, and no live record gets older
-    ///   than `2 * SWEEP_TICKS + 3 * horizon < TIME_RANGE / 2` ticks.
+    /// * a prune pass that started `SWEEP_TICKS` ago or more is overdue:
+    ///   from then on every call that advances the clock (reports among
+    ///   them, which may run with interrupts off) visits more of its
+    ///   slots, in proportion to the time since the last call: at least
+    ///   [`SWEEP_CHUNK`], and enough that the slots left when it fell due
+    ///   are all visited `DUE_TICKS` later. At report rates where a bound
+    ///   matters (more than `remaining / SWEEP_CHUNK` calls per
+    ///   `DUE_TICKS`) a call thus visits at most `SWEEP_CHUNK` slots;
+    ///   calls further apart do more each, in proportion to the time
+    ///   since the previous one. kpromoted's own `prune` calls, every
+    ///   pass, finish passes long before they fall due, so this is a
+    ///   fallback (kpromoted frozen or stopped). Passes last less than
+    ///   `SWEEP_TICKS + DUE_TICKS + horizon`, a record is checked at least
+    ///   every two passes, and no live record gets older than
+    ///   `2 * (SWEEP_TICKS + DUE_TICKS) + 3 * horizon`, which is
+    ///   `30/64 * TIME_RANGE` at most, below half the range.
+    ///
+    /// The flush is a fill of the shard's bucket heads (2 bytes per
+    /// record) and heap lengths.
     fn advance(&mut self, now: u64) -> u64 {
         if now == self.last_now && self.started {
             return now;
@@ -623,18 +650,34 @@ impl<A: Alloc> Shard<A> {
                 self.flush();
             }
             self.pass_start = now;
+            self.overdue = false;
             return now;
         }
-        if self.clock.ticks_between(self.pass_start, now) >= SWEEP_TICKS {
+        if !self.overdue && self.clock.ticks_between(self.pass_start, now) >= SWEEP_TICKS {
+            self.overdue = true;
+            self.due_at = now;
+            self.due_cursor = self.cursor;
             if self.cursor < self.hwm {
                 self.stats.forced_sweeps = self.stats.forced_sweeps.wrapping_add(1);
             }
-            while self.cursor < self.hwm {
+        }
+        if self.overdue {
+            // Slots the schedule wants visited by now, since falling due.
+            let left = u64::from(self.hwm.saturating_sub(self.due_cursor));
+            let elapsed = self.clock.ticks_between(self.due_at, now).min(DUE_TICKS);
+            let wanted = (left * elapsed / DUE_TICKS) as u32;
+            let done = self.cursor.saturating_sub(self.due_cursor);
+            let chunk = wanted.saturating_sub(done).max(SWEEP_CHUNK);
+            let stop = self.hwm.min(self.cursor.saturating_add(chunk));
+            while self.cursor < stop {
                 self.visit(self.cursor, now);
                 self.cursor += 1;
             }
-            self.cursor = 0;
-            self.pass_start = now;
+            if self.cursor >= self.hwm {
+                self.cursor = 0;
+                self.pass_start = now;
+                self.overdue = false;
+            }
         }
         now
     }
@@ -649,6 +692,7 @@ impl<A: Alloc> Shard<A> {
         self.hwm = 0;
         self.free_head = NIL;
         self.cursor = 0;
+        self.overdue = false;
     }
 
     /// Pops up to `out.len()` hottest records of the heap of `node` into

@@ -312,6 +312,61 @@ fn long_jump_flushes_instead_of_aliasing() {
     }
 }
 
+/// An overdue prune pass is finished a piece per call (reports may run with
+/// interrupts off), not all at once: with 4000 idle records and reports
+/// coming `per_horizon` times per prune horizon, one report prunes at most
+/// `worst` of them, the pass is finished, and no record ever gets old
+/// enough for its age to alias (`check`).
+fn overdue_sweep(per_horizon: u64) -> u64 {
+    let p = Params {
+        nr_buckets: 2048,
+        window_jiffies: 2000,
+        prune_windows: 8,
+        max_scan: 16,
+        ..small(4096, 4, 2)
+    };
+    let mut s = shard(&p);
+    let step = u64::from(s.horizon_ticks()) / per_horizon; // never a flush
+    let t0 = 1000;
+    let mut made = 0u64;
+    let mut pfn = 1u64;
+    while made < 4000 {
+        if access(&mut s, pfn, 0, t0) == Access::Created {
+            made += 1;
+        }
+        pfn += 1;
+    }
+    let filler = pfn + 1;
+    let mut now = t0;
+    let mut worst = 0;
+    // Past two sweep periods: a pass falls due and is worked off.
+    while now - t0 < (1u64 << TIME_BITS) / 2 {
+        now += step;
+        let before = s.stats().pruned;
+        s.record_access(filler, 0, now);
+        worst = worst.max(s.stats().pruned - before);
+        s.check().unwrap();
+    }
+    assert!(s.stats().forced_sweeps > 0, "no pass fell due");
+    assert!(s.len() <= 2, "idle records left: {}", s.len());
+    worst
+}
+
+#[test]
+fn overdue_sweep_is_bounded_per_call_at_high_rates() {
+    let worst = overdue_sweep(128);
+    assert!(worst <= 256, "one call pruned {worst} records");
+}
+
+/// Reports a whole horizon apart: each does more, in proportion to the
+/// time since the one before (here the whole rest of the pass), and the
+/// records still never alias.
+#[test]
+fn overdue_sweep_keeps_up_when_calls_are_rare() {
+    let worst = overdue_sweep(1);
+    assert!(worst > 256, "one call pruned {worst} records");
+}
+
 /// The aliasing guard without any jump and without the caller ever calling
 /// `prune`: a record left idle while other pages keep the clock moving is
 /// pruned by forced sweeps before its age could wrap the 18-bit field.
