@@ -207,3 +207,27 @@ hotset_until_promoted() {
 
 # field NAME LINE: the value of NAME=value in LINE.
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
+
+# nb_fast: NUMA balancing scans every 100 ms to 1 s, at once (sched
+# debugfs), so that a test's promotion by hint faults depends little on
+# scan timing, which on a loaded host can leave mode 2 far behind; the
+# periods in force are kept for nb_restore. Fails if debugfs has no such
+# files.
+nb_fast() {
+	_nb=/sys/kernel/debug/sched/numa_balancing
+	grep -q " /sys/kernel/debug debugfs " /proc/mounts ||
+		mount -t debugfs none /sys/kernel/debug
+	[ -f $_nb/scan_period_min_ms ] || fail "no $_nb/scan_period_min_ms"
+	read -r _nb_min <$_nb/scan_period_min_ms
+	read -r _nb_delay <$_nb/scan_delay_ms
+	read -r _nb_max <$_nb/scan_period_max_ms
+	echo 1000 >$_nb/scan_period_max_ms
+	echo 100 >$_nb/scan_period_min_ms
+	echo 0 >$_nb/scan_delay_ms
+}
+
+nb_restore() {
+	echo "$_nb_min" >$_nb/scan_period_min_ms
+	echo "$_nb_delay" >$_nb/scan_delay_ms
+	echo "$_nb_max" >$_nb/scan_period_max_ms
+}
