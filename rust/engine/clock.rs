@@ -22,8 +22,8 @@ pub(crate) const TIME_RANGE: u64 = 1 << TIME_BITS;
 /// field's range. The tick (`shift`) is chosen so that the horizon fits.
 pub const MAX_HORIZON_TICKS: u64 = TIME_RANGE / 16;
 
-/// Longest time, in ticks, that a prune pass may take before the next call
-/// finishes it on the spot: 1/8 of the field's range.
+/// Longest time, in ticks, that a prune pass may take before it is overdue
+/// and the calls that follow finish it piecewise: 1/8 of the field's range.
 pub(crate) const SWEEP_TICKS: u64 = TIME_RANGE / 8;
 
 /// Time within which an overdue prune pass is finished, by calls that each

@@ -573,12 +573,19 @@ impl<A: Alloc> Shard<A> {
     /// idle record.
     ///
     /// Call it regularly (e.g. from kpromoted) with a budget that finishes a
-    /// pass well within `2^15` ticks; a pass still unfinished after that is
-    /// finished by the next call of any kind, whatever it costs.
+    /// pass well within `SWEEP_TICKS`; a pass still unfinished after that is
+    /// finished piecewise by the calls that follow (see `advance`).
     pub fn prune(&mut self, now: u64, budget: u32) -> u32 {
         let before = self.stats.pruned;
         let now = self.advance(now);
-        let steps = budget.min(self.hwm);
+        self.sweep(now, budget.min(self.hwm));
+        // At most `budget` records were pruned.
+        self.stats.pruned.wrapping_sub(before) as u32
+    }
+
+    /// Visits the next `steps` slots of the prune pass; reaching `hwm` ends
+    /// the pass and starts the next one at slot 0.
+    fn sweep(&mut self, now: u64, steps: u32) {
         for _ in 0..steps {
             self.visit(self.cursor, now);
             self.cursor += 1;
@@ -588,8 +595,6 @@ impl<A: Alloc> Shard<A> {
                 self.overdue = false;
             }
         }
-        // At most `steps` records were pruned.
-        self.stats.pruned.wrapping_sub(before) as u32
     }
 
     /// Prunes the record in slot `i` if it is idle for too long.
@@ -654,11 +659,14 @@ impl<A: Alloc> Shard<A> {
             return now;
         }
         if !self.overdue && self.clock.ticks_between(self.pass_start, now) >= SWEEP_TICKS {
-            self.overdue = true;
-            self.due_at = now;
-            self.due_cursor = self.cursor;
             if self.cursor < self.hwm {
+                self.overdue = true;
+                self.due_at = now;
+                self.due_cursor = self.cursor;
                 self.stats.forced_sweeps = self.stats.forced_sweeps.wrapping_add(1);
+            } else {
+                // Nothing to visit: the pass is over.
+                self.pass_start = now;
             }
         }
         if self.overdue {
@@ -668,16 +676,8 @@ impl<A: Alloc> Shard<A> {
             let wanted = (left * elapsed / DUE_TICKS) as u32;
             let done = self.cursor.saturating_sub(self.due_cursor);
             let chunk = wanted.saturating_sub(done).max(SWEEP_CHUNK);
-            let stop = self.hwm.min(self.cursor.saturating_add(chunk));
-            while self.cursor < stop {
-                self.visit(self.cursor, now);
-                self.cursor += 1;
-            }
-            if self.cursor >= self.hwm {
-                self.cursor = 0;
-                self.pass_start = now;
-                self.overdue = false;
-            }
+            // Up to the end of the pass at most, which ends it.
+            self.sweep(now, chunk.min(self.hwm.saturating_sub(self.cursor)));
         }
         now
     }
