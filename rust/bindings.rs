@@ -75,7 +75,6 @@ pub(crate) use generated::{
     pghot_sampler_stop,
     pghot_scan_range,
     pghot_scan_result as ScanResult,
-    pghot_scan_supported,
     pghot_scand_runtime_ns,
     pghot_scand_start,
     pghot_scand_stop,

@@ -107,7 +107,6 @@ int pghot_kpromoted_sync(void);
 int pghot_scand_start(void);
 void pghot_scand_stop(void);
 void pghot_scand_wake(void);
-bool pghot_scan_supported(void);
 /* CPU time of the calling thread, as of its last scheduler update. */
 u64 pghot_scand_runtime_ns(void);
 /* The PFN span of node @nid; false if it has no memory. */

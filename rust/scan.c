@@ -73,17 +73,6 @@ void pghot_scand_wake(void)
 		wake_up_process(task);
 }
 
-/*
- * folio_mkold() keeps what it clears in the folio's young flag, so that
- * reclaim still sees the access; without CONFIG_PAGE_IDLE_FLAG there is no
- * such flag, and scanning would hide every access from reclaim. The scan
- * source is then refused.
- */
-bool pghot_scan_supported(void)
-{
-	return IS_ENABLED(CONFIG_PAGE_IDLE_FLAG) && IS_ENABLED(CONFIG_64BIT);
-}
-
 u64 pghot_scand_runtime_ns(void)
 {
 	return current->se.sum_exec_runtime;

@@ -69,10 +69,11 @@ pub(crate) fn wake() {
 }
 
 /// Whether the scan source can run on this kernel: `ENODEV` when the
-/// accessed bits it clears would be lost to reclaim (no page idle flag).
+/// accessed bits it clears would be lost to reclaim. `folio_mkold()` keeps
+/// what it clears in the folio's young flag, which exists only with
+/// `CONFIG_PAGE_IDLE_FLAG` on 64-bit kernels.
 pub(crate) fn supported() -> Result {
-    // SAFETY: reads build-time configuration only.
-    if unsafe { bindings::pghot_scan_supported() } {
+    if cfg!(all(CONFIG_PAGE_IDLE_FLAG, CONFIG_64BIT)) {
         Ok(())
     } else {
         Err(ENODEV)
