@@ -231,3 +231,6 @@ nb_restore() {
 	echo "$_nb_delay" >$_nb/scan_delay_ms
 	echo "$_nb_max" >$_nb/scan_period_max_ms
 }
+
+# vm NAME: the value of NAME in /proc/vmstat.
+vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
