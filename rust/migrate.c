@@ -13,14 +13,14 @@
 #include "pghot_shim.h"
 
 /*
- * Isolate @folio for migration to @nid, onto @base or, if it is large,
- * @large; @nr_batched counts the base pages isolated so far, which the
- * target's free memory must cover besides this folio. Returns 0, or the
- * reason it cannot move, negated (-PGHOT_FAIL_*). Reason 0 is
- * PGHOT_FAIL_INVALID, which is never returned here.
+ * Isolate @folio for migration to @nid, onto @list; @nr_batched counts the
+ * base pages isolated so far, which the target's free memory must cover
+ * besides this folio. Returns 0, or the reason it cannot move, negated
+ * (-PGHOT_FAIL_*). Reason 0 is PGHOT_FAIL_INVALID, which is never returned
+ * here.
  */
 static int pghot_isolate(struct folio *folio, int nid, unsigned long *nr_batched,
-			 struct list_head *base, struct list_head *large)
+			 struct list_head *list)
 {
 	int err;
 
@@ -47,18 +47,41 @@ static int pghot_isolate(struct folio *folio, int nid, unsigned long *nr_batched
 		return folio_test_lru(folio) ? -PGHOT_FAIL_BUSY :
 					       -PGHOT_FAIL_ISOLATED;
 	}
-	list_add_tail(&folio->lru, folio_test_large(folio) ? large : base);
+	list_add_tail(&folio->lru, list);
 	return 0;
+}
+
+/*
+ * Migrate the large folio just isolated onto @one on its own, at once:
+ * migrate_pages() gives up on the rest of a list when a large folio cannot
+ * get its block on @nid (-ENOMEM), which fragmentation alone can cause,
+ * and a large folio kept off its LRU list until the base pages have moved
+ * makes MADV_COLLAPSE of its range fail (-EAGAIN) for that long; the
+ * fault path holds a folio isolated only for its own migration. Its pages
+ * leave @nr_batched: from now on the target's free count shows what it
+ * took.
+ */
+static void pghot_migrate_large(struct list_head *one, int nid,
+				unsigned long *nr_batched,
+				struct pghot_promote_result *res)
+{
+	struct folio *folio = list_first_entry(one, struct folio, lru);
+	unsigned long nr = folio_nr_pages(folio);
+	unsigned int moved = 0;
+
+	migrate_misplaced_folios_batch(one, nid, &moved);
+	res->nr_moved += moved;
+	*nr_batched -= min(*nr_batched, nr);
 }
 
 void pghot_promote_batch(const unsigned long *pfns, unsigned int nr, int nid,
 			 struct pghot_promote_result *res)
 {
 	LIST_HEAD(base);
-	LIST_HEAD(large);
+	LIST_HEAD(one);
 	unsigned long nr_batched = 0;
 	unsigned int i, moved = 0;
-	struct folio *folio, *next;
+	struct folio *folio;
 
 	memset(res, 0, sizeof(*res));
 	for (i = 0; i < nr; i++) {
@@ -83,30 +106,21 @@ void pghot_promote_batch(const unsigned long *pfns, unsigned int nr, int nid,
 			res->fail[page ? PGHOT_FAIL_ISOLATED : PGHOT_FAIL_INVALID]++;
 			continue;
 		}
-		why = pghot_isolate(folio, nid, &nr_batched, &base, &large);
+		why = pghot_isolate(folio, nid, &nr_batched,
+				    folio_test_large(folio) ? &one : &base);
 		if (!why)
 			res->nr_isolated += folio_nr_pages(folio);
 		else
 			res->fail[-why] += folio_nr_pages(folio);
 		/* Isolation holds a reference of its own. */
 		folio_put(folio);
+		if (!list_empty(&one))
+			pghot_migrate_large(&one, nid, &nr_batched, res);
 	}
 
-	/*
-	 * Base pages in one batch, then every large folio on its own:
-	 * migrate_pages() gives up on the rest of a list when a large folio
-	 * cannot get its block on @nid (-ENOMEM), which fragmentation alone
-	 * can cause.
-	 */
+	/* The base pages in one batch. */
 	if (!list_empty(&base)) {
 		migrate_misplaced_folios_batch(&base, nid, &moved);
-		res->nr_moved += moved;
-	}
-	list_for_each_entry_safe(folio, next, &large, lru) {
-		LIST_HEAD(one);
-
-		list_move(&folio->lru, &one);
-		migrate_misplaced_folios_batch(&one, nid, &moved);
 		res->nr_moved += moved;
 	}
 	if (res->nr_isolated > res->nr_moved)
@@ -145,7 +159,7 @@ bool pghot_move_pfn(unsigned long pfn, int nid, enum pghot_fail *why)
 		*why = page ? PGHOT_FAIL_ISOLATED : PGHOT_FAIL_INVALID;
 		return false;
 	}
-	err = pghot_isolate(folio, nid, &nr_batched, &folios, &folios);
+	err = pghot_isolate(folio, nid, &nr_batched, &folios);
 	folio_put(folio);
 	if (err) {
 		*why = -err;

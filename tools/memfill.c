@@ -19,11 +19,16 @@
  * allocated from can thus allow more than Z.
  *
  * It then samples the node every 10 ms for SEC seconds (default 20) and
- * prints "MEMFILL end consumed=C headroom=R min_free=F high=H": C is the
- * most memory the node (all its zones) lost since "ready", counting as
- * free the pages cached on the per-CPU lists (zoneinfo's "count"), which
- * move between the zones and those lists as CPUs allocate and free; F is
- * the lowest free count of the highest zone.
+ * prints "MEMFILL end consumed=C headroom=R min_free=F high=H
+ * start_room=S min_room=M": C is the most memory the node (all its zones)
+ * lost since the period started, counting as free the pages cached on the
+ * per-CPU lists (zoneinfo's "count"), which move between the zones and
+ * those lists as CPUs allocate and free; F is the lowest free count of the
+ * highest zone; S is the kernel's headroom (as R) when the period started
+ * and M the lowest it was at any sample. The kernel's own promotion moves
+ * a folio only while the headroom covers it, so it never takes the
+ * headroom below zero: what else runs can, which the control period
+ * measures.
  *
  * With -c CTRL, a control period comes first: after "ready" it samples
  * the node the same way for CTRL seconds, prints "MEMFILL control
@@ -124,14 +129,16 @@ static int read_node(int node, struct node_state *ns)
  * Sample @node every 10 ms for @secs seconds, starting from *@ns.
  * Returns the most memory (free plus per-CPU lists, all zones) it lost
  * against the start; *@min_free is the lowest free count of the highest
- * zone. *@ns is the last sample.
+ * zone and *@min_room the lowest headroom. *@ns is the last sample.
  */
-static long watch(int node, long secs, struct node_state *ns, long *min_free)
+static long watch(int node, long secs, struct node_state *ns, long *min_free,
+		  long *min_room)
 {
 	long start = ns->total, min = start;
 	struct timespec t0, t, tick = { 0, 10 * 1000 * 1000 };
 
 	*min_free = ns->z[ns->top].free;
+	*min_room = ns->room;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		nanosleep(&tick, NULL);
@@ -140,6 +147,8 @@ static long watch(int node, long secs, struct node_state *ns, long *min_free)
 				min = ns->total;
 			if (ns->z[ns->top].free < *min_free)
 				*min_free = ns->z[ns->top].free;
+			if (ns->room < *min_room)
+				*min_room = ns->room;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while (t.tv_sec - t0.tv_sec < secs);
@@ -201,16 +210,17 @@ int main(int argc, char **argv)
 	       z->free, z->pcp, z->high, z->free - z->high, ns.room);
 	fflush(stdout);
 
-	long headroom = ns.room, consumed, min_free;
+	long headroom = ns.room, consumed, min_free, min_room, start_room;
 
 	if (ctrl > 0) {
-		consumed = watch(node, ctrl, &ns, &min_free);
+		consumed = watch(node, ctrl, &ns, &min_free, &min_room);
 		printf("MEMFILL control consumed=%ld secs=%ld\n", consumed, ctrl);
 		printf("MEMFILL go\n");
 		fflush(stdout);
 	}
-	consumed = watch(node, secs, &ns, &min_free);
-	printf("MEMFILL end consumed=%ld headroom=%ld min_free=%ld high=%ld\n",
-	       consumed, headroom, min_free, ns.z[ns.top].high);
+	start_room = ns.room;
+	consumed = watch(node, secs, &ns, &min_free, &min_room);
+	printf("MEMFILL end consumed=%ld headroom=%ld min_free=%ld high=%ld start_room=%ld min_room=%ld\n",
+	       consumed, headroom, min_free, ns.z[ns.top].high, start_room, min_room);
 	return 0;
 }
